@@ -1,0 +1,3 @@
+#include <unistr.h>
+#include <unicase.h>
+#include <uninorm.h>

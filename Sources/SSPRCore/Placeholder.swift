@@ -1,0 +1,2 @@
+import SSPRSystem
+public enum CorePlaceholder {}
