@@ -29,7 +29,8 @@ public enum NameService {
         var buffer = [CChar](repeating: 0, count: 16384)
         let rc = buffer.withUnsafeMutableBufferPointer { getpwnam_r(name, &entry, $0.baseAddress, $0.count, &result) }
         guard rc == 0, result != nil else { return nil }
-        return PasswdEntry(name: String(cString: entry.pw_name), uid: entry.pw_uid, gid: entry.pw_gid,
+        guard let pwName = entry.pw_name else { return nil }
+        return PasswdEntry(name: String(cString: pwName), uid: entry.pw_uid, gid: entry.pw_gid,
                            gecos: entry.pw_gecos.map { String(cString: $0) } ?? "",
                            home: entry.pw_dir.map { String(cString: $0) } ?? "",
                            shell: entry.pw_shell.map { String(cString: $0) } ?? "")
@@ -41,12 +42,13 @@ public enum NameService {
         var buffer = [CChar](repeating: 0, count: 16384)
         let rc = buffer.withUnsafeMutableBufferPointer { getpwuid_r(uid, &entry, $0.baseAddress, $0.count, &result) }
         guard rc == 0, result != nil else { return nil }
-        return user(named: String(cString: entry.pw_name))
+        guard let pwName = entry.pw_name else { return nil }
+        return user(named: String(cString: pwName))
     }
 
     public static func group(named name: String) -> GroupEntry? {
-        var entry = group()
-        var result: UnsafeMutablePointer<group>?
+        var entry = Glibc.group()
+        var result: UnsafeMutablePointer<Glibc.group>?
         var buffer = [CChar](repeating: 0, count: 65536)
         let rc = buffer.withUnsafeMutableBufferPointer { getgrnam_r(name, &entry, $0.baseAddress, $0.count, &result) }
         guard rc == 0, result != nil else { return nil }
@@ -57,7 +59,8 @@ public enum NameService {
                 cursor += 1
             }
         }
-        return GroupEntry(name: String(cString: entry.gr_name), gid: entry.gr_gid, members: members)
+        guard let grName = entry.gr_name else { return nil }
+        return GroupEntry(name: String(cString: grName), gid: entry.gr_gid, members: members)
     }
 
     /// Every group id `user` belongs to (primary and supplementary), as NSS reports it.
