@@ -27,7 +27,10 @@ public enum NameService {
         var entry = passwd()
         var result: UnsafeMutablePointer<passwd>?
         var buffer = [CChar](repeating: 0, count: 16384)
-        let rc = buffer.withUnsafeMutableBufferPointer { getpwnam_r(name, &entry, $0.baseAddress, $0.count, &result) }
+        let rc = buffer.withUnsafeMutableBufferPointer { buf -> Int32 in
+            guard let base = buf.baseAddress else { return ERANGE }
+            return getpwnam_r(name, &entry, base, buf.count, &result)
+        }
         guard rc == 0, result != nil else { return nil }
         guard let pwName = entry.pw_name else { return nil }
         return PasswdEntry(name: String(cString: pwName), uid: entry.pw_uid, gid: entry.pw_gid,
@@ -40,7 +43,10 @@ public enum NameService {
         var entry = passwd()
         var result: UnsafeMutablePointer<passwd>?
         var buffer = [CChar](repeating: 0, count: 16384)
-        let rc = buffer.withUnsafeMutableBufferPointer { getpwuid_r(uid, &entry, $0.baseAddress, $0.count, &result) }
+        let rc = buffer.withUnsafeMutableBufferPointer { buf -> Int32 in
+            guard let base = buf.baseAddress else { return ERANGE }
+            return getpwuid_r(uid, &entry, base, buf.count, &result)
+        }
         guard rc == 0, result != nil else { return nil }
         guard let pwName = entry.pw_name else { return nil }
         return user(named: String(cString: pwName))
@@ -50,7 +56,10 @@ public enum NameService {
         var entry = Glibc.group()
         var result: UnsafeMutablePointer<Glibc.group>?
         var buffer = [CChar](repeating: 0, count: 65536)
-        let rc = buffer.withUnsafeMutableBufferPointer { getgrnam_r(name, &entry, $0.baseAddress, $0.count, &result) }
+        let rc = buffer.withUnsafeMutableBufferPointer { buf -> Int32 in
+            guard let base = buf.baseAddress else { return ERANGE }
+            return getgrnam_r(name, &entry, base, buf.count, &result)
+        }
         guard rc == 0, result != nil else { return nil }
         var members: [String] = []
         if var cursor = entry.gr_mem {
