@@ -1,2 +1,0 @@
-import SSPRSystem
-public enum CorePlaceholder {}
