@@ -91,3 +91,17 @@ public enum ProcessIdentity {
     public static var effectiveUID: UInt32 { geteuid() }
     public static var realUID: UInt32 { getuid() }
 }
+
+extension NameService {
+    public static func groupName(id gid: UInt32) -> String? {
+        var entry = Glibc.group()
+        var result: UnsafeMutablePointer<Glibc.group>?
+        var buffer = [CChar](repeating: 0, count: 65536)
+        let rc = buffer.withUnsafeMutableBufferPointer { buf -> Int32 in
+            guard let base = buf.baseAddress else { return ERANGE }
+            return getgrgid_r(gid, &entry, base, buf.count, &result)
+        }
+        guard rc == 0, result != nil, let name = entry.gr_name else { return nil }
+        return String(cString: name)
+    }
+}

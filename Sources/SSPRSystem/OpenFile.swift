@@ -71,3 +71,6 @@ public final class OpenFile {
         }
     }
 }
+
+/// Flags for creating a new private file: fails if it exists or is a symlink.
+public let O_CREAT_EXCL_NOFOLLOW_RW: Int32 = O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC

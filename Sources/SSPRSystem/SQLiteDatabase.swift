@@ -5,6 +5,10 @@ import CSQLite
 public struct SQLiteError: Error, Equatable, CustomStringConvertible, Sendable {
     public let code: Int32
     public let message: String
+    public init(code: Int32, message: String) {
+        self.code = code
+        self.message = message
+    }
     public var isBusy: Bool { code & 0xff == SQLITE_BUSY || code & 0xff == SQLITE_LOCKED }
     public var description: String { "SQLite error \(code): \(message)" }
 }

@@ -1,0 +1,72 @@
+import SSPRSystem
+
+/// One audit record (SPEC section 9). No field ever holds a secret: values come from the engine, not from
+/// what a user typed, except the user name and the PAM items, which are sanitised.
+public struct AuditRecord: Equatable, Sendable {
+    public let id: Int64
+    public let time: Int64
+    public let user: String
+    public let event: String
+    public let method: String
+    public let result: String
+    public let service: String
+    public let tty: String
+    public let rhost: String
+    public let actor: String
+    public let detail: String
+}
+
+/// Audit events, by their stable names.
+public enum AuditEvent: String, Sendable {
+    case offer, proof, lockout, reset, register, remove, confirm, passIssued = "pass_issued", unlock, enroll, verify
+}
+
+/// Writes audit records to the store and one line each to syslog `authpriv`, and reads them back.
+public struct AuditLog {
+    let store: Store
+
+    public func record(_ event: AuditEvent, user: String, method: MethodKind? = nil, result: String = "",
+                       detail: String = "", context: AuditContext, at time: Int64) throws(SSPRError) {
+        let fields = [sanitise(user), sanitise(context.service), sanitise(context.tty), sanitise(context.rhost),
+                      sanitise(context.actor), sanitise(detail)]
+        _ = try store.run("""
+            INSERT INTO audit (at, user, event, method, result, service, tty, rhost, actor, detail)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.integer(time), .text(fields[0]), .text(event.rawValue), .text(method?.rawValue ?? ""),
+                  .text(result), .text(fields[1]), .text(fields[2]), .text(fields[3]), .text(fields[4]), .text(fields[5])])
+        var line = "event=\(event.rawValue) user=\(fields[0])"
+        if let method { line += " method=\(method.rawValue)" }
+        if !result.isEmpty { line += " result=\(result)" }
+        if !fields[1].isEmpty { line += " service=\(fields[1])" }
+        if !fields[2].isEmpty { line += " tty=\(fields[2])" }
+        if !fields[3].isEmpty { line += " rhost=\(fields[3])" }
+        if !fields[4].isEmpty { line += " actor=\(fields[4])" }
+        if !fields[5].isEmpty { line += " detail=\"\(fields[5])\"" }
+        Syslog.write(result == "fail" || event == .lockout ? .warning : .notice, line)
+    }
+
+    public func records(user: String?, since: Int64?, limit: Int = 10_000) throws(SSPRError) -> [AuditRecord] {
+        var sql = "SELECT id, at, user, event, method, result, service, tty, rhost, actor, detail FROM audit WHERE 1 = 1"
+        var parameters: [SQLiteValue] = []
+        if let user { sql += " AND user = ?"; parameters.append(.text(user)) }
+        if let since { sql += " AND at >= ?"; parameters.append(.integer(since)) }
+        sql += " ORDER BY id LIMIT ?"
+        parameters.append(.integer(Int64(limit)))
+        return try store.query(sql, parameters).map { row in
+            func text(_ i: Int) -> String { i < row.count ? row[i].text ?? "" : "" }
+            func int(_ i: Int) -> Int64 { i < row.count ? row[i].integer ?? 0 : 0 }
+            return AuditRecord(id: int(0), time: int(1), user: text(2), event: text(3), method: text(4), result: text(5),
+                               service: text(6), tty: text(7), rhost: text(8), actor: text(9), detail: text(10))
+        }
+    }
+
+    /// Printable, bounded: control characters and spaces become '?', at most 128 bytes.
+    func sanitise(_ value: String) -> String {
+        var out: [UInt8] = []
+        for b in value.utf8 {
+            if out.count >= 128 { break }
+            out.append(b < 0x21 || b == 0x7f || b == 0x22 ? UInt8(ascii: "?") : b)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

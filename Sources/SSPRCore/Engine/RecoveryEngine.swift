@@ -1,0 +1,241 @@
+import SSPRSystem
+
+/// The one engine behind the PAM module, the daemon and the CLI: registrations, proofs with lockout, admin
+/// operations and audit. It knows nothing of PAM; front ends translate.
+public final class RecoveryEngine {
+    public typealias Clock = @Sendable () -> Int64
+
+    public let paths: SystemPaths
+    public let policy: Policy
+    public let store: Store
+    public let accounts: AccountDirectory
+    let clock: Clock
+
+    public var totp: TOTPMethod { TOTPMethod(store: store) }
+    public var questions: QuestionsMethod { QuestionsMethod(store: store, policy: policy) }
+    public var recoveryCodes: RecoveryCodeMethod { RecoveryCodeMethod(store: store) }
+    public var passes: TemporaryPassMethod { TemporaryPassMethod(store: store) }
+    public var failures: FailureCounter { FailureCounter(store: store, policy: policy) }
+    public var audit: AuditLog { AuditLog(store: store) }
+
+    public init(paths: SystemPaths, policy: Policy, store: Store, clock: @escaping Clock = { SystemClock.now() }) {
+        self.paths = paths
+        self.policy = policy
+        self.store = store
+        self.accounts = AccountDirectory(paths: paths)
+        self.clock = clock
+    }
+
+    /// Opens the store named by the policy (under the sandbox root).
+    public static func open(paths: SystemPaths, policy: Policy, create: Bool,
+                            clock: @escaping Clock = { SystemClock.now() }) throws(SSPRError) -> RecoveryEngine {
+        let store = try Store(path: paths.path(policy.store), create: create)
+        return RecoveryEngine(paths: paths, policy: policy, store: store, clock: clock)
+    }
+
+    public var now: Int64 { clock() }
+
+    // MARK: Registration state
+
+    /// Methods the user has registered that the policy allows, in menu order.
+    public func registeredMethods(_ user: String) throws(SSPRError) -> [MethodKind] {
+        let t = now
+        var result: [MethodKind] = []
+        let kinds = try store.query("SELECT kind FROM methods WHERE user = ?", [.text(user)]).compactMap { $0.first?.text }
+        if kinds.contains("totp") { result.append(.totp) }
+        if kinds.contains("questions"), try questions.questions(user: user).count >= policy.questionsToReset {
+            result.append(.questions)
+        }
+        if try recoveryCodes.remaining(user: user) > 0 { result.append(.recoveryCode) }
+        if kinds.contains("email") { result.append(.email) }
+        if kinds.contains("sms") { result.append(.sms) }
+        if try passes.activePassExpiry(user: user, now: t) != nil { result.append(.tap) }
+        return result.filter { policy.allows($0) }.sorted()
+    }
+
+    /// True when the policy enables the reset for this account (`enabled`).
+    public func isEnabled(for account: Account) -> Bool {
+        switch policy.enabled {
+        case .all: return true
+        case .none: return false
+        case .group(let name): return account.groups.contains(name)
+        }
+    }
+
+    public func isAdmin(_ account: Account) -> Bool { account.isMember(ofAny: policy.adminGroups) }
+
+    /// The reset plan for `user`, or why there is none. `notAvailable` reasons are for logs only.
+    public func plan(for user: String) throws(SSPRError) -> ResetPlan {
+        if let until = try failures.lockedUntil(user, now: now) { throw .lockedOut(until: until) }
+        guard let account = accounts.account(named: user) else { throw .notAvailable("no such account") }
+        guard isEnabled(for: account) else { throw .notAvailable("the policy does not enable the reset for this account") }
+        let registered = try registeredMethods(user)
+        guard let plan = ResetPlan.make(policy: policy, registered: registered, isAdmin: isAdmin(account)) else {
+            throw .notAvailable("not enough methods registered")
+        }
+        return plan
+    }
+
+    // MARK: Proofs
+
+    /// Checks one proof for `method`, with lockout: an attempt is counted as a failure *before* the check and
+    /// the count is withdrawn only on success, so concurrent guesses can never exceed `max_failures`.
+    public func verify(user: String, method: MethodKind, proof: Proof, context: AuditContext) throws(SSPRError) -> ProofOutcome {
+        let t = now
+        let counter = failures
+        let attempt: Int64? = try store.transaction { () throws(SSPRError) -> Int64? in
+            if try counter.lockedUntil(user, now: t) != nil { return nil }
+            if try counter.failures(user, now: t) >= policy.maxFailures {
+                _ = try counter.recordLockout(user, now: t)
+                return nil
+            }
+            return try counter.recordAttempt(user, method: method, now: t)
+        }
+        guard let attempt else {
+            let until = try failures.lockedUntil(user, now: t) ?? t + policy.lockout
+            try audit.record(.proof, user: user, method: method, result: "locked", context: context, at: t)
+            return .lockedOut(until: until)
+        }
+        let accepted = try check(user: user, method: method, proof: proof, now: t)
+        if accepted {
+            _ = try store.run("DELETE FROM failures WHERE rowid = ?", [.integer(attempt)])
+            try audit.record(.proof, user: user, method: method, result: "pass", context: context, at: t)
+            return .accepted
+        }
+        let lockedUntil = try store.transaction { () throws(SSPRError) -> Int64? in
+            try counter.failures(user, now: t) >= policy.maxFailures ? try counter.recordLockout(user, now: t) : nil
+        }
+        try audit.record(.proof, user: user, method: method, result: "fail", context: context, at: t)
+        if let lockedUntil {
+            try audit.record(.lockout, user: user, detail: "until \(SystemClock.utcTimestamp(lockedUntil))", context: context, at: t)
+        }
+        return .rejected(lockedUntil: lockedUntil)
+    }
+
+    private func check(user: String, method: MethodKind, proof: Proof, now t: Int64) throws(SSPRError) -> Bool {
+        switch (method, proof) {
+        case (.totp, .code(let code)): return try totp.verify(user: user, code: code, now: t)
+        case (.recoveryCode, .code(let code)): return try recoveryCodes.redeem(user: user, typed: code, now: t)
+        case (.tap, .code(let code)): return try passes.verify(user: user, typed: code, now: t)
+        case (.questions, .answers(let answers)): return try questions.verify(user: user, answers: answers)
+        case (.email, _), (.sms, _):
+            // Codes by e-mail and SMS arrive with their own issue; until then nothing can prove them.
+            return false
+        case (.totp, .answers), (.recoveryCode, .answers), (.tap, .answers), (.questions, .code):
+            return false
+        }
+    }
+
+    /// After a completed reset: forget failures and record it.
+    public func resetCompleted(user: String, methods: [MethodKind], context: AuditContext) throws(SSPRError) {
+        let t = now
+        try store.transaction { () throws(SSPRError) in try failures.clear(user) }
+        try audit.record(.reset, user: user, result: "pass",
+                         detail: "methods " + methods.map(\.rawValue).joined(separator: ","), context: context, at: t)
+    }
+
+    // MARK: Administration
+
+    public func enrollTOTP(user: String, secret: SecretBytes, context: AuditContext) throws(SSPRError) {
+        try requireAccount(user)
+        let t = now
+        try store.transaction { () throws(SSPRError) in try totp.enroll(user: user, secret: secret, now: t) }
+        try audit.record(.enroll, user: user, method: .totp, result: "pass", context: context, at: t)
+    }
+
+    public func enrollQuestions(user: String, answers: [QuestionsMethod.Answer], catalogue: QuestionCatalogue,
+                                context: AuditContext) throws(SSPRError) {
+        try requireAccount(user)
+        let t = now
+        try store.transaction { () throws(SSPRError) in
+            try questions.enroll(user: user, answers: answers, catalogue: catalogue, now: t)
+        }
+        try audit.record(.enroll, user: user, method: .questions, result: "pass", context: context, at: t)
+    }
+
+    public func generateRecoveryCodes(user: String, context: AuditContext) throws(SSPRError) -> [SecretBytes] {
+        try requireAccount(user)
+        let t = now
+        let codes = try store.transaction { () throws(SSPRError) in try recoveryCodes.generate(user: user, now: t) }
+        try audit.record(.enroll, user: user, method: .recoveryCode, result: "pass", context: context, at: t)
+        return codes
+    }
+
+    public func issuePass(user: String, lifetime: Int64, reusable: Bool, context: AuditContext) throws(SSPRError) -> SecretBytes {
+        try requireAccount(user)
+        guard policy.allows(.tap) else { throw .invalidInput("the policy does not allow temporary access passes (methods)") }
+        let t = now
+        let pass = try store.transaction { () throws(SSPRError) in
+            try passes.issue(user: user, lifetime: lifetime, reusable: reusable, issuedBy: context.actor, now: t)
+        }
+        try audit.record(.passIssued, user: user, method: .tap, result: "pass",
+                         detail: "expires \(SystemClock.utcTimestamp(t + lifetime))\(reusable ? ", reusable" : "")",
+                         context: context, at: t)
+        return pass
+    }
+
+    public func unlock(user: String, context: AuditContext) throws(SSPRError) {
+        let t = now
+        try store.transaction { () throws(SSPRError) in try failures.clear(user) }
+        try audit.record(.unlock, user: user, result: "pass", context: context, at: t)
+    }
+
+    /// Removes one method, or all of them (method nil). Returns how many registrations were removed.
+    @discardableResult
+    public func remove(user: String, method: MethodKind?, context: AuditContext) throws(SSPRError) -> Int {
+        let t = now
+        let removed = try store.transaction { () throws(SSPRError) -> Int in
+            var n = 0
+            for kind in method.map({ [$0] }) ?? MethodKind.allCases {
+                switch kind {
+                case .questions: n += try store.run("DELETE FROM questions WHERE user = ?", [.text(user)]) > 0 ? 1 : 0
+                case .recoveryCode: n += try store.run("DELETE FROM recovery_codes WHERE user = ?", [.text(user)]) > 0 ? 1 : 0
+                case .tap: n += try store.run("DELETE FROM passes WHERE user = ?", [.text(user)]) > 0 ? 1 : 0
+                case .totp, .email, .sms: break
+                }
+                if kind != .tap {
+                    let rows = try store.run("DELETE FROM methods WHERE user = ? AND kind = ?", [.text(user), .text(kind.rawValue)])
+                    if kind == .totp || kind == .email || kind == .sms { n += rows }
+                }
+            }
+            return n
+        }
+        try audit.record(.remove, user: user, method: method, result: removed > 0 ? "pass" : "none",
+                         detail: method == nil ? "all methods" : "", context: context, at: t)
+        return removed
+    }
+
+    /// Marks every registered method confirmed now.
+    public func confirm(user: String, context: AuditContext) throws(SSPRError) {
+        let t = now
+        _ = try store.run("UPDATE methods SET confirmed = ? WHERE user = ?", [.integer(t), .text(user)])
+        try audit.record(.confirm, user: user, result: "pass", context: context, at: t)
+    }
+
+    public func report(user: String) throws(SSPRError) -> UserReport {
+        let t = now
+        let methods = try registeredMethods(user)
+        let confirmed = try store.query("SELECT min(confirmed) FROM methods WHERE user = ?", [.text(user)]).first?.first?.integer ?? 0
+        let due = policy.reconfirmDays > 0 && confirmed > 0 && t - confirmed > Int64(policy.reconfirmDays) * 86400
+        let admin = accounts.account(named: user).map(isAdmin) ?? false
+        return UserReport(user: user, methods: methods, lastConfirmed: confirmed,
+                          recoveryCodesLeft: try recoveryCodes.remaining(user: user), reconfirmDue: due,
+                          lockedUntil: try failures.lockedUntil(user, now: t), recentFailures: try failures.failures(user, now: t),
+                          meetsPolicy: ResetPlan.make(policy: policy, registered: methods.filter { $0 != .tap }, isAdmin: admin) != nil)
+    }
+
+    /// Every user with a registration, a pass, failures or a lockout.
+    public func reportAll() throws(SSPRError) -> [UserReport] {
+        let users = try store.query("""
+            SELECT user FROM methods UNION SELECT user FROM recovery_codes UNION SELECT user FROM passes
+            UNION SELECT user FROM lockouts UNION SELECT user FROM failures ORDER BY user
+            """).compactMap { $0.first?.text }
+        var reports: [UserReport] = []
+        for user in users { reports.append(try report(user: user)) }
+        return reports
+    }
+
+    private func requireAccount(_ user: String) throws(SSPRError) {
+        guard accounts.account(named: user) != nil else { throw .invalidInput("no such account: \(user)") }
+    }
+}

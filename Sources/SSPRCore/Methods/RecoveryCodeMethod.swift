@@ -1,0 +1,47 @@
+import SSPRSystem
+
+/// Ten one-time recovery codes, shown once and stored hashed. Redemption marks the code spent with a
+/// conditional update (`WHERE used_at IS NULL`), so of concurrent redemptions of one code exactly one wins.
+public struct RecoveryCodeMethod {
+    public static let count = 10
+    let store: Store
+
+    /// Replaces the user's codes with ten new ones and returns them (the only time they exist in clear).
+    public func generate(user: String, now: Int64) throws(SSPRError) -> [SecretBytes] {
+        var codes: [SecretBytes] = []
+        var hashes: [String] = []
+        for _ in 0..<RecoveryCodeMethod.count {
+            let code = try RandomCode.make(groups: 2, groupLength: 5)
+            codes.append(code)
+            hashes.append(try SecretHasher.fastHash(RandomCode.normalise(code)))
+        }
+        _ = try store.run("DELETE FROM recovery_codes WHERE user = ?", [.text(user)])
+        for hash in hashes {
+            _ = try store.run("INSERT INTO recovery_codes (user, code_hash) VALUES (?, ?)", [.text(user), .text(hash)])
+        }
+        _ = try store.run("""
+            INSERT INTO methods (user, kind, created, confirmed) VALUES (?, 'recovery_code', ?, ?)
+            ON CONFLICT (user, kind) DO UPDATE SET created = excluded.created, confirmed = excluded.confirmed
+            """, [.text(user), .integer(now), .integer(now)])
+        return codes
+    }
+
+    public func remaining(user: String) throws(SSPRError) -> Int {
+        Int(try store.scalarInt("SELECT count(*) FROM recovery_codes WHERE user = ? AND used_at IS NULL", [.text(user)]))
+    }
+
+    /// True when `typed` is one of the user's unused codes; that code is then spent.
+    public func redeem(user: String, typed: SecretBytes, now: Int64) throws(SSPRError) -> Bool {
+        let candidate = RandomCode.normalise(typed)
+        guard candidate.count == 10 else { return false }
+        let rows = try store.query("SELECT id, code_hash FROM recovery_codes WHERE user = ? AND used_at IS NULL", [.text(user)])
+        var matched: Int64? = nil
+        for row in rows where row.count == 2 {
+            guard let id = row[0].integer, let hash = row[1].text else { continue }
+            if Crypt.verify(candidate, against: hash) && matched == nil { matched = id }
+        }
+        guard let id = matched else { return false }
+        return try store.run("UPDATE recovery_codes SET used_at = ? WHERE id = ? AND used_at IS NULL",
+                             [.integer(now), .integer(id)]) == 1
+    }
+}

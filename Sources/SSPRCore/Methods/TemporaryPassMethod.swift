@@ -1,0 +1,50 @@
+import SSPRSystem
+
+/// Temporary access passes issued by an admin after the helpdesk verified the caller. Stored hashed, with a
+/// lifetime; single-use unless issued reusable. Issuing a new pass revokes the user's earlier ones.
+public struct TemporaryPassMethod {
+    public static let minimumLifetime: Int64 = 5 * 60
+    public static let maximumLifetime: Int64 = 30 * 86400
+    let store: Store
+
+    public func issue(user: String, lifetime: Int64, reusable: Bool, issuedBy: String, now: Int64) throws(SSPRError) -> SecretBytes {
+        guard (TemporaryPassMethod.minimumLifetime...TemporaryPassMethod.maximumLifetime).contains(lifetime) else {
+            throw .invalidInput("a pass lifetime must be from 5m to 30d")
+        }
+        let pass = try RandomCode.make(groups: 4, groupLength: 4)
+        let hash = try SecretHasher.fastHash(RandomCode.normalise(pass))
+        _ = try store.run("DELETE FROM passes WHERE user = ?", [.text(user)])
+        _ = try store.run("""
+            INSERT INTO passes (user, pass_hash, issued_by, issued_at, expires_at, reusable) VALUES (?, ?, ?, ?, ?, ?)
+            """, [.text(user), .text(hash), .text(issuedBy), .integer(now), .integer(now + lifetime), .integer(reusable ? 1 : 0)])
+        return pass
+    }
+
+    /// The expiry of the user's usable pass, if any.
+    public func activePassExpiry(user: String, now: Int64) throws(SSPRError) -> Int64? {
+        try store.query("""
+            SELECT expires_at FROM passes WHERE user = ? AND expires_at > ? AND (reusable = 1 OR used_at IS NULL)
+            ORDER BY expires_at DESC LIMIT 1
+            """, [.text(user), .integer(now)]).first?.first?.integer
+    }
+
+    /// True when `typed` is the user's unexpired pass (spent now unless reusable).
+    public func verify(user: String, typed: SecretBytes, now: Int64) throws(SSPRError) -> Bool {
+        let candidate = RandomCode.normalise(typed)
+        guard candidate.count == 16 else { return false }
+        let rows = try store.query("""
+            SELECT id, pass_hash, reusable FROM passes WHERE user = ? AND expires_at > ? AND (reusable = 1 OR used_at IS NULL)
+            """, [.text(user), .integer(now)])
+        for row in rows where row.count == 3 {
+            guard let id = row[0].integer, let hash = row[1].text, let reusable = row[2].integer else { continue }
+            guard Crypt.verify(candidate, against: hash) else { continue }
+            if reusable == 1 {
+                _ = try store.run("UPDATE passes SET used_at = ? WHERE id = ?", [.integer(now), .integer(id)])
+                return true
+            }
+            return try store.run("UPDATE passes SET used_at = ? WHERE id = ? AND used_at IS NULL",
+                                 [.integer(now), .integer(id)]) == 1
+        }
+        return false
+    }
+}

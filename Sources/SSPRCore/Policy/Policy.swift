@@ -1,0 +1,47 @@
+/// Who may reset, with which methods, and under which limits (SPEC section 3). Values are always valid: the
+/// loader refuses out-of-range values instead of clamping them, so a `Policy` never holds a surprise.
+public struct Policy: Equatable, Sendable {
+    public enum Enabled: Equatable, Sendable {
+        case all
+        case none
+        case group(String)
+    }
+
+    public enum OnSuccess: String, Equatable, Sendable {
+        case login
+        case relogin
+    }
+
+    public var enabled: Enabled = .all
+    public var methods: [MethodKind] = [.totp, .questions, .recoveryCode, .email, .sms, .tap]
+    public var methodsRequired = 1
+    public var adminGroups = ["sudo", "wheel"]
+    public var questionsToRegister = 3
+    public var questionsToReset = 3
+    public var requireRegistration = false
+    public var reconfirmDays = 180
+    public var services = ["login", "gdm-password", "lightdm", "sddm", "xdm", "sshd"]
+    public var allowRemote = false
+    public var onSuccess: OnSuccess = .login
+    public var maxFailures = 5
+    /// Seconds.
+    public var failureWindow: Int64 = 24 * 3600
+    /// Seconds.
+    public var lockout: Int64 = 24 * 3600
+    /// Seconds.
+    public var codeTTL: Int64 = 300
+    public var maxCodes = 5
+    public var remember = 5
+    public var mailCommand = "/usr/sbin/sendmail -t -i"
+    public var smsCommand: String? = nil
+    public var notifyUser = true
+    public var notifyAdmins = true
+    public var adminMail = "root"
+    public var helpdesk: String? = nil
+    /// Absolute path as written in the policy (the sandbox root is applied by `SystemPaths`-aware callers).
+    public var store = "/var/lib/sspr/sspr.db"
+
+    public init() {}
+
+    public func allows(_ method: MethodKind) -> Bool { methods.contains(method) }
+}

@@ -1,0 +1,39 @@
+import SSPRSystem
+
+/// Every way the engine can fail. Front ends map it in one place each (the module to PAM codes with an
+/// exhaustive switch, the CLI to exit codes). Descriptions never contain a secret.
+public enum SSPRError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// The policy has problems; the module then stays out of the way.
+    case policyInvalid([PolicyProblem])
+    /// The store is missing, has unsafe permissions, or is damaged. Never read as "nothing registered".
+    case storeUnavailable(String)
+    /// A store operation failed (busy past the timeout, disk full, I/O error).
+    case storeFailure(String)
+    /// The account cannot use the reset (unknown, not enough methods, no password, locked by admin, expired).
+    /// The reason is for logs and admins only; users see one message for all of them.
+    case notAvailable(String)
+    /// Too many failed proofs; no proof is checked until then (epoch seconds).
+    case lockedOut(until: Int64)
+    /// Bad input to an admin or registration operation (the message says what is wrong, never the value if secret).
+    case invalidInput(String)
+    /// The caller may not do this.
+    case notPermitted(String)
+    /// A system call failed.
+    case system(SystemError)
+    /// libcrypt refused to hash.
+    case hashing(String)
+
+    public var description: String {
+        switch self {
+        case .policyInvalid(let problems): return "policy problems: " + problems.map(\.description).joined(separator: "; ")
+        case .storeUnavailable(let m): return "store unavailable: \(m)"
+        case .storeFailure(let m): return "store failure: \(m)"
+        case .notAvailable(let m): return "password reset not available: \(m)"
+        case .lockedOut(let until): return "locked out until \(SystemClock.localTime(until))"
+        case .invalidInput(let m): return m
+        case .notPermitted(let m): return "not permitted: \(m)"
+        case .system(let e): return e.description
+        case .hashing(let m): return "hashing failed: \(m)"
+        }
+    }
+}
