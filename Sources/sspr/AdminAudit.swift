@@ -1,0 +1,46 @@
+import ArgumentParser
+import SSPRCore
+import SSPRSystem
+
+struct AdminAudit: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "Read the audit trail.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Only this user.") var user: String?
+    @Option(help: ArgumentHelp("Only records at or after T (2026-11-24, 2026-11-24T17:30:00Z, or an age like 2h, 7d).", valueName: "T"))
+    var since: String?
+    @Flag(help: "JSON output.") var json = false
+
+    struct Row: Encodable {
+        let id: Int64, time: String, user: String, event: String, method: String, result: String
+        let service: String, tty: String, rhost: String, actor: String, detail: String
+    }
+
+    func run() throws {
+        var sinceSeconds: Int64? = nil
+        if let since {
+            if let t = SystemClock.parseUTC(since) { sinceSeconds = t }
+            else if let age = Duration.parseSeconds(since) { sinceSeconds = SystemClock.now() - age }
+            else { throw CLIError.usage("--since: expected a date (2026-11-24) or an age (2h, 7d)") }
+        }
+        let engine = try global.openEngine(create: false)
+        let records: [AuditRecord]
+        do { records = try engine.audit.records(user: user, since: sinceSeconds) } catch { throw CLIError(error) }
+        let rows = records.map { r in
+            Row(id: r.id, time: SystemClock.utcTimestamp(r.time), user: r.user, event: r.event, method: r.method, result: r.result,
+                service: r.service, tty: r.tty, rhost: r.rhost, actor: r.actor, detail: r.detail)
+        }
+        if json { try JSONOutput.print(rows); return }
+        for r in rows {
+            var line = "\(r.time) \(r.event) user=\(r.user)"
+            if !r.method.isEmpty { line += " method=\(r.method)" }
+            if !r.result.isEmpty { line += " result=\(r.result)" }
+            if !r.service.isEmpty { line += " service=\(r.service)" }
+            if !r.tty.isEmpty { line += " tty=\(r.tty)" }
+            if !r.rhost.isEmpty { line += " rhost=\(r.rhost)" }
+            if !r.actor.isEmpty { line += " actor=\(r.actor)" }
+            if !r.detail.isEmpty { line += " (\(r.detail))" }
+            print(line)
+        }
+    }
+}

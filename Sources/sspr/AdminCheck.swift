@@ -1,0 +1,86 @@
+import ArgumentParser
+import SSPRCore
+import SSPRSystem
+
+struct AdminCheck: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Policy, questions, store permissions, PAM stack, daemon: what is wrong and where.",
+        discussion: "Exit 0 when nothing is wrong, 1 when something is (warnings alone do not fail).")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        try global.requireRoot()
+        let paths = global.paths
+        var problems = 0
+        func problem(_ s: String) { print("problem: \(s)"); problems += 1 }
+        func warning(_ s: String) { print("warning: \(s)") }
+        func ok(_ s: String) { print("ok: \(s)") }
+
+        let policyPath = global.config ?? paths.policy
+        let (policy, policyProblems) = global.loadPolicy(quiet: true)
+        if policyProblems.isEmpty { ok("policy \(policyPath)") }
+        for p in policyProblems { problem("\(p)") }
+
+        if policy.allows(.questions) {
+            let (catalogue, questionProblems) = QuestionCatalogue.load(path: paths.questions)
+            for p in questionProblems { problem("\(p)") }
+            if catalogue.questions.count < policy.questionsToRegister {
+                problem("\(paths.questions) has \(catalogue.questions.count) questions; questions_to_register is \(policy.questionsToRegister)")
+            } else if questionProblems.isEmpty {
+                ok("questions \(paths.questions) (\(catalogue.questions.count))")
+            }
+        }
+
+        let accounts = AccountDirectory(paths: paths)
+        let existingAdminGroups = policy.adminGroups.filter { accounts.groupExists($0) }
+        if !policy.adminGroups.isEmpty && existingAdminGroups.isEmpty {
+            warning("none of admin_groups (\(policy.adminGroups.joined(separator: ","))) exists here")
+        }
+        if case .group(let name) = policy.enabled, !accounts.groupExists(name) {
+            problem("enabled = group:\(name), but there is no group \(name): nobody can reset")
+        }
+
+        let storePath = paths.path(policy.store)
+        do {
+            let engine = try RecoveryEngine.open(paths: paths, policy: policy, create: false)
+            let users = try engine.reportAll()
+            ok("store \(storePath) (\(users.count) users with registrations or counters)")
+        } catch {
+            problem("\(error)")
+        }
+
+        checkPAMStack(paths: paths, policy: policy, warning: warning, ok: ok)
+
+        if let status = try? FileSystem.status(global.socket ?? paths.socket), status.kind == .socket {
+            ok("daemon socket \(global.socket ?? paths.socket)")
+        } else {
+            warning("daemon socket \(global.socket ?? paths.socket) is absent: users cannot register themselves (ssprd)")
+        }
+
+        if problems > 0 { throw ExitCode(1) }
+    }
+
+    private func checkPAMStack(paths: SystemPaths, policy: Policy, warning: (String) -> Void, ok: (String) -> Void) {
+        let commonAuth = paths.path("/etc/pam.d/common-auth")
+        var files = [commonAuth]
+        for service in policy.services { files.append(paths.path("/etc/pam.d/\(service)")) }
+        var found: [String] = []
+        for file in files {
+            guard let text = try? FileSystem.readText(file, limit: 1 << 20) else { continue }
+            let lines = text.split(separator: "\n").map { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }) }
+            let sspr = lines.firstIndex { l in l.count >= 3 && l[0] == "auth" && l.contains { $0.hasSuffix("pam_sspr.so") } }
+            let unix = lines.firstIndex { l in l.count >= 3 && l[0] == "auth" && l.contains { $0.hasSuffix("pam_unix.so") } }
+            if let sspr {
+                found.append(file)
+                if let unix, unix > sspr { warning("\(file): pam_sspr.so comes before pam_unix.so; it must follow it") }
+            }
+        }
+        if found.isEmpty {
+            warning("pam_sspr.so is in no auth stack (\(commonAuth) or the policy's services): the reset is never offered")
+        } else {
+            ok("PAM stack: pam_sspr.so in \(found.joined(separator: ", "))")
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import SSPRCore
+
+struct AdminUnlock: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "unlock", abstract: "Clear a user's failures and lockout.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The account (or any name that was locked).") var user: String
+
+    func run() throws {
+        let engine = try global.openEngine(create: false)
+        do { try engine.unlock(user: user, context: global.adminContext) } catch { throw CLIError(error) }
+        print("Unlocked \(user).")
+    }
+}
+
+struct AdminRemove: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove one method, or all, of a user.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The account.") var user: String
+    @Argument(help: "totp, questions, recovery-codes, email, sms or tap; all when omitted.") var method: String?
+
+    func run() throws {
+        var kind: MethodKind? = nil
+        if let method {
+            guard let k = MethodKind(name: method) else { throw CLIError.usage("unknown method \"\(method)\"") }
+            kind = k
+        }
+        let engine = try global.openEngine(create: false)
+        let removed: Int
+        do { removed = try engine.remove(user: user, method: kind, context: global.adminContext) } catch { throw CLIError(error) }
+        if removed == 0 { throw CLIError.failed("\(user) has no \(kind?.rawValue ?? "method") registered") }
+        print("Removed \(kind?.rawValue ?? "all methods") of \(user).")
+    }
+}
