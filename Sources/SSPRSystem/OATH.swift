@@ -24,7 +24,7 @@ public enum OATH {
         let rc: Int32 = secret.bytes.withUnsafeBufferPointer { key in
             key.withMemoryRebound(to: CChar.self) { k in
                 out.withUnsafeMutableBufferPointer { o in
-                    oath_hotp_generate(k.baseAddress, k.count, counter, UInt32(digits), false, Int(OATH_HOTP_DYNAMIC_TRUNCATION), o.baseAddress)
+                    oath_hotp_generate(k.baseAddress, k.count, counter, UInt32(digits), false, Int(bitPattern: OATH_HOTP_DYNAMIC_TRUNCATION), o.baseAddress)
                 }
             }
         }

@@ -12,9 +12,10 @@ public enum Duration {
         case "h": multiplier = 3600
         case "d": multiplier = 86400
         case "w": multiplier = 7 * 86400
-        default: multiplier = 1
+        case "0"..."9": multiplier = 1
+        default: return nil
         }
-        if !last.isNumber { digits.removeLast() }
+        if multiplier != 1 || last == "s" { digits.removeLast() }
         guard !digits.isEmpty, digits.utf8.count <= 9, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
               let n = Int64(digits) else { return nil }
         return n * multiplier

@@ -27,6 +27,7 @@ public final class Store {
             let mode = try db.query("PRAGMA journal_mode = WAL").first?.first?.text ?? ""
             if mode != "wal" { throw SQLiteError(code: 0, message: "cannot switch to WAL journal (got \(mode))") }
         } catch let error as SQLiteError {
+            if case .storeUnavailable(let damaged) = Store.map(error, path) { throw .storeUnavailable(damaged) }
             throw .storeUnavailable("store \(path) cannot be opened: \(error.message)")
         } catch {
             throw .storeUnavailable("store \(path) cannot be opened")

@@ -1,0 +1,68 @@
+# sspr: build, test, benchmark and install.
+#   make            release build of pam_sspr.so and sspr
+#   make test       everything CI runs (installs Debian build/test dependencies first when run as root)
+#   make bench      figures: TOTP / questions / recovery-code verification with 100,000 users, store size
+#   make install    DESTDIR=… PREFIX=/usr; the module goes to the multiarch security directory as pam_sspr.so
+
+SHELL := /bin/bash
+SWIFT ?= swift
+PREFIX ?= /usr
+DESTDIR ?=
+MULTIARCH := $(shell gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
+SECURITYDIR ?= /usr/lib/$(MULTIARCH)/security
+RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)
+DEBUG_BIN = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
+
+# Debian packages the build and the tests need.
+DEPS = libpam0g-dev libcrypt-dev libsqlite3-dev liboath-dev libpwquality-dev libqrencode-dev libunistring-dev \
+       pkg-config oathtool pamtester sqlite3 valgrind python3 libpam-pwquality login passwd \
+       util-linux binutils
+
+.PHONY: all build deps test test-swift test-pam bench install uninstall clean
+
+all: build
+
+build:
+	$(SWIFT) build -c release --product pam_sspr
+	$(SWIFT) build -c release --product sspr
+
+deps:
+	@missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing: $$missing"; \
+	    (apt-get install -y --no-install-recommends $$missing || (apt-get update && apt-get install -y --no-install-recommends $$missing)); \
+	  else echo "missing Debian packages (run make deps as root): $$missing"; exit 1; fi; \
+	fi
+	@python3 -c 'import pytest' 2>/dev/null || python3 -m pip install -q pytest
+
+test: $(if $(filter 0,$(shell id -u)),deps)
+	$(SWIFT) build --build-tests
+	$(MAKE) test-swift test-pam
+
+test-swift:
+	$(SWIFT) test --skip-build --parallel --num-workers 2
+
+# The module through the real libpam (pam_start_confdir, private service dir, sandbox root).
+test-pam:
+	$(SWIFT) build -c release --product pam_sspr
+	$(SWIFT) build -c release --product sspr
+	SSPR_BIN="$(RELEASE_BIN)" python3 -m pytest -q -p no:cacheprovider tests/pam
+
+bench:
+	$(SWIFT) build -c release --product sspr-bench
+	"$(RELEASE_BIN)/sspr-bench"
+
+install: build
+	install -d -m 0755 "$(DESTDIR)$(SECURITYDIR)" "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)/etc/security"
+	install -m 0644 "$(RELEASE_BIN)/libpam_sspr.so" "$(DESTDIR)$(SECURITYDIR)/pam_sspr.so"
+	install -m 0755 "$(RELEASE_BIN)/sspr" "$(DESTDIR)$(PREFIX)/bin/sspr"
+	test -e "$(DESTDIR)/etc/security/sspr.conf" || install -m 0644 config/sspr.conf "$(DESTDIR)/etc/security/sspr.conf"
+	test -e "$(DESTDIR)/etc/security/sspr-questions.conf" || install -m 0644 config/sspr-questions.conf "$(DESTDIR)/etc/security/sspr-questions.conf"
+	install -d -m 0700 "$(DESTDIR)/var/lib/sspr"
+
+uninstall:
+	rm -f "$(DESTDIR)$(SECURITYDIR)/pam_sspr.so" "$(DESTDIR)$(PREFIX)/bin/sspr"
+
+clean:
+	rm -rf .build
