@@ -19,8 +19,8 @@ struct AdminEnroll: ParsableCommand {
     @Option(help: ArgumentHelp("Answers file for questions.", valueName: "F")) var file: String?
 
     func run() throws {
-        let engine = try global.openEngine(create: true)
         guard let kind = MethodKind(name: method) else { throw CLIError.usage("unknown method \"\(method)\"") }
+        let engine = try global.openEngine(create: true)
         do {
             switch kind {
             case .totp:
