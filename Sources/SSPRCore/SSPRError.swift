@@ -22,6 +22,14 @@ public enum SSPRError: Error, Equatable, CustomStringConvertible, Sendable {
     case system(SystemError)
     /// libcrypt refused to hash.
     case hashing(String)
+    /// The conversation failed or gave an unusable reply; the flow ended with nothing written.
+    case conversationFailed(String)
+    /// Too many wrong answers, choices or passwords in one conversation.
+    case tooManyAttempts
+    /// Another program holds the password-file lock past the bounded wait.
+    case passwordFileBusy(String)
+    /// The new password could not be written; /etc/shadow is unchanged.
+    case passwordUpdateFailed(String)
 
     public var description: String {
         switch self {
@@ -34,6 +42,10 @@ public enum SSPRError: Error, Equatable, CustomStringConvertible, Sendable {
         case .notPermitted(let m): return "not permitted: \(m)"
         case .system(let e): return e.description
         case .hashing(let m): return "hashing failed: \(m)"
+        case .conversationFailed(let m): return "conversation failed: \(m)"
+        case .tooManyAttempts: return "too many attempts"
+        case .passwordFileBusy(let m): return "password file busy: \(m)"
+        case .passwordUpdateFailed(let m): return "password not changed: \(m)"
         }
     }
 }

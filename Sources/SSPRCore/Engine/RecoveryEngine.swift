@@ -28,8 +28,9 @@ public final class RecoveryEngine {
 
     /// Opens the store named by the policy (under the sandbox root).
     public static func open(paths: SystemPaths, policy: Policy, create: Bool,
+                            busyTimeoutMilliseconds: Int32 = Store.busyTimeoutMilliseconds,
                             clock: @escaping Clock = { SystemClock.now() }) throws(SSPRError) -> RecoveryEngine {
-        let store = try Store(path: paths.path(policy.store), create: create)
+        let store = try Store(path: paths.path(policy.store), create: create, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         return RecoveryEngine(paths: paths, policy: policy, store: store, clock: clock)
     }
 

@@ -14,7 +14,7 @@ public final class Store {
 
     /// Opens the store at `path`. With `create`, a missing directory and file are created (directory 0700,
     /// file 0600, both root:root); without it, a missing store is `storeUnavailable`.
-    public init(path: String, create: Bool) throws(SSPRError) {
+    public init(path: String, create: Bool, busyTimeoutMilliseconds: Int32 = Store.busyTimeoutMilliseconds) throws(SSPRError) {
         self.path = path
         let directory = FileSystem.parentDirectory(of: path)
         if create { try Store.createIfMissing(directory: directory, file: path) }
@@ -22,7 +22,7 @@ public final class Store {
         try StorePermissions.checkFile(path)
         do {
             db = try SQLiteDatabase(path: path, create: false)
-            db.setBusyTimeout(milliseconds: Store.busyTimeoutMilliseconds)
+            db.setBusyTimeout(milliseconds: busyTimeoutMilliseconds)
             try db.execute("PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;")
             let mode = try db.query("PRAGMA journal_mode = WAL").first?.first?.text ?? ""
             if mode != "wal" { throw SQLiteError(code: 0, message: "cannot switch to WAL journal (got \(mode))") }

@@ -1,0 +1,167 @@
+import SSPRSystem
+
+/// "Forgot your password?" (SPEC section 5): the offer, the gates, the proofs, the new password, the write.
+///
+/// Guarantees: after the user says yes, every failure ends the flow with a non-success result and nothing
+/// written; unknown, unregistered, admin-locked, passwordless and expired accounts see the same words and the
+/// same number of prompts; a user sees at most `maximumWrongProofs` wrong proofs in one conversation, and every
+/// proof counts toward the store's lockout.
+public struct ResetFlow {
+    public static let maximumWrongProofs = 3
+    public static let maximumChoiceErrors = 3
+    public static let passwordTries = 3
+
+    public let paths: SystemPaths
+    public let policy: Policy
+    public let context: AuditContext
+    let openEngine: () throws(SSPRError) -> RecoveryEngine
+
+    public init(paths: SystemPaths, policy: Policy, context: AuditContext,
+                openEngine: @escaping () throws(SSPRError) -> RecoveryEngine) {
+        self.paths = paths
+        self.policy = policy
+        self.context = context
+        self.openEngine = openEngine
+    }
+
+    /// Runs the conversation for `user`. Returns normally for "declined" and "completed"; throws for every
+    /// other end (after telling the user what they may know).
+    public func run(user: String, conversation: ResetConversation) throws(SSPRError) -> ResetOutcome {
+        let answer = try conversation.prompt(ResetMessages.offer, echo: true)
+        guard ResetFlow.isYes(answer) else { return .declined }
+
+        let engine: RecoveryEngine
+        do { engine = try openEngine() } catch {
+            conversation.log(.error, "reset for \(sanitisedName(user)) not possible: \(error)")
+            try tellNotAvailable(conversation)
+            throw error
+        }
+        try? engine.audit.record(.offer, user: sanitisedName(user), result: "yes", context: context, at: engine.now)
+
+        let plan: ResetPlan
+        let account: ShadowAccountCheck.Result
+        do {
+            plan = try engine.plan(for: user)
+            account = try ShadowAccountCheck.check(user: user, paths: paths)
+        } catch {
+            switch error {
+            case .lockedOut(let until): try tellLocked(until, conversation)
+            default:
+                conversation.log(.notice, "reset for \(sanitisedName(user)) not available: \(error)")
+                try tellNotAvailable(conversation)
+            }
+            throw error
+        }
+
+        let used = try proveIdentity(user: user, plan: plan, engine: engine, conversation: conversation)
+        let change = PasswordChange(paths: paths, policy: policy, user: user, uid: account.uid, currentHash: account.hash)
+        let newPassword = try change.choose(conversation: conversation)
+        do {
+            try change.commit(newPassword, conversation: conversation)
+        } catch {
+            conversation.log(.error, "reset for \(sanitisedName(user)) failed: \(error)")
+            try? conversation.show([ResetMessages.resetFailed] + helpdeskLines, asError: true)
+            throw error
+        }
+        do {
+            try engine.resetCompleted(user: user, methods: used, context: context)
+        } catch {
+            // The password is changed; a failed audit write must not hide that from the user.
+            conversation.log(.error, "reset for \(sanitisedName(user)) done, but the store could not record it: \(error)")
+        }
+        conversation.log(.notice, "password of \(sanitisedName(user)) reset with " + used.map(\.rawValue).joined(separator: ","))
+        let signIn = policy.onSuccess == .login
+        try? conversation.show(signIn ? [ResetMessages.resetDone] : [ResetMessages.resetDone, ResetMessages.loginAgain], asError: false)
+        return .completed(signIn: signIn)
+    }
+
+    /// Walks the gates; returns the methods proved.
+    private func proveIdentity(user: String, plan: ResetPlan, engine: RecoveryEngine,
+                               conversation: ResetConversation) throws(SSPRError) -> [MethodKind] {
+        var used: [MethodKind] = []
+        var wrong = 0
+        while !plan.isSatisfied(by: used) {
+            let choices = plan.choices(after: used)
+            guard !choices.isEmpty else {
+                try tellNotAvailable(conversation)
+                throw .notAvailable("no method left for the next gate")
+            }
+            let method = try choose(choices, step: used.count + 1, of: plan.gates, conversation: conversation)
+            let proof = try ask(method, user: user, engine: engine, conversation: conversation)
+            switch try engine.verify(user: user, method: method, proof: proof, context: context) {
+            case .accepted:
+                used.append(method)
+            case .rejected(let lockedUntil):
+                try conversation.show([ResetMessages.wrongProof], asError: true)
+                if let lockedUntil {
+                    try tellLocked(lockedUntil, conversation)
+                    throw .lockedOut(until: lockedUntil)
+                }
+                wrong += 1
+                if wrong >= ResetFlow.maximumWrongProofs { throw .tooManyAttempts }
+            case .lockedOut(let until):
+                try tellLocked(until, conversation)
+                throw .lockedOut(until: until)
+            }
+        }
+        return used
+    }
+
+    private func choose(_ choices: [MethodKind], step: Int, of gates: Int,
+                        conversation: ResetConversation) throws(SSPRError) -> MethodKind {
+        if choices.count == 1, let only = choices.first {
+            // With one choice there is no menu; a second gate still says which step this is.
+            if gates > 1 { try conversation.show([ResetMessages.verifyHeader(step: step, of: gates)], asError: false) }
+            return only
+        }
+        var menu = [ResetMessages.verifyHeader(step: step, of: gates)]
+        for (index, method) in choices.enumerated() { menu.append("  \(index + 1). \(method.displayName)") }
+        try conversation.show(menu, asError: false)
+        for _ in 0..<ResetFlow.maximumChoiceErrors {
+            let reply = try conversation.prompt(ResetMessages.chooseMethod(choices.count), echo: true)
+            let text = trim(String(decoding: reply.bytes, as: UTF8.self))
+            if let n = Int(text), n >= 1, n <= choices.count { return choices[n - 1] }
+            try conversation.show([ResetMessages.invalidChoice(choices.count)], asError: true)
+        }
+        throw .tooManyAttempts
+    }
+
+    private func ask(_ method: MethodKind, user: String, engine: RecoveryEngine,
+                     conversation: ResetConversation) throws(SSPRError) -> Proof {
+        switch method {
+        case .totp: return .code(try conversation.prompt(ResetMessages.totpPrompt, echo: false))
+        case .recoveryCode: return .code(try conversation.prompt(ResetMessages.recoveryCodePrompt, echo: false))
+        case .tap: return .code(try conversation.prompt(ResetMessages.passPrompt, echo: false))
+        case .questions:
+            var answers: [QuestionsMethod.Answer] = []
+            for question in try engine.questions.pick(user: user) {
+                let reply = try conversation.prompt(ResetMessages.question(question.text), echo: false)
+                answers.append(QuestionsMethod.Answer(questionID: question.id, answer: reply))
+            }
+            return .answers(answers)
+        case .email, .sms:
+            // No code can be sent until the e-mail/SMS issue lands; the proof is refused like a wrong one.
+            return .code(SecretBytes([]))
+        }
+    }
+
+    private var helpdeskLines: [String] { policy.helpdesk.map { [$0] } ?? [] }
+
+    private func tellNotAvailable(_ conversation: ResetConversation) throws(SSPRError) {
+        try conversation.show([ResetMessages.notAvailable] + helpdeskLines, asError: true)
+    }
+
+    private func tellLocked(_ until: Int64, _ conversation: ResetConversation) throws(SSPRError) {
+        try conversation.show([ResetMessages.lockedUntil(SystemClock.localTime(until))] + helpdeskLines, asError: true)
+    }
+
+    /// "y" or "yes" in any case, with surrounding white space.
+    static func isYes(_ reply: SecretBytes) -> Bool {
+        let text = trim(String(decoding: reply.bytes, as: UTF8.self)).lowercased()
+        return text == "y" || text == "yes"
+    }
+
+    private func sanitisedName(_ user: String) -> String {
+        isPlausibleUserName(user) ? user : "(invalid name)"
+    }
+}
