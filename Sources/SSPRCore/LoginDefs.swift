@@ -12,7 +12,8 @@ public struct LoginDefs: Equatable, Sendable {
 
     public init(text: String) {
         var values: [String: String] = [:]
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: true) {
+        // Split on any line break: "\r\n" is one Character in Swift, so splitting on "\n" alone would miss it.
+        for rawLine in text.split(whereSeparator: { $0.isNewline }) {
             let line = rawLine.drop { $0 == " " || $0 == "\t" }
             guard let first = line.first, first != "#" else { continue }
             let name = line.prefix { $0 != " " && $0 != "\t" }
