@@ -36,20 +36,25 @@ public enum FaillockTally {
         guard isValidUserName(user) else { throw .invalidUserName }
         let directory = paths.faillockDirectory
         let tally = directory + "/" + user
+        let dirStatus: FileStatus?
+        let status: FileStatus?
         do {
-            guard let dirStatus = try FileSystem.status(directory) else { return .absent }
-            guard dirStatus.kind == .directory else { throw Failure.notADirectory(path: directory) }
-            guard let status = try FileSystem.status(tally) else { return .absent }
-            // A symlink is removed as a link (never followed); a directory or device is left alone.
-            guard status.kind == .regular || status.kind == .symlink else { throw Failure.notAFile(path: tally) }
-            try FileSystem.removeIfPresent(tally)
-            return .removed
-        } catch let failure as Failure {
-            throw failure
-        } catch let error as SystemError {
-            throw .failed(error)
+            dirStatus = try FileSystem.status(directory)
+            status = dirStatus?.kind == .directory ? try FileSystem.status(tally) : nil
         } catch {
-            throw .failed(SystemError(5 /* EIO */, "unlink", path: tally))
+            throw .failed(error)
         }
+        guard let dirStatus else { return .absent }
+        // lstat: a symlink in place of the directory is refused, never followed.
+        guard dirStatus.kind == .directory else { throw .notADirectory(path: directory) }
+        guard let status else { return .absent }
+        // A symlink is removed as a link (unlink never follows it); a directory or device is left alone.
+        guard status.kind == .regular || status.kind == .symlink else { throw .notAFile(path: tally) }
+        do {
+            try FileSystem.removeIfPresent(tally)
+        } catch {
+            throw .failed(error)
+        }
+        return .removed
     }
 }

@@ -30,6 +30,10 @@ public enum ShadowUpdateError: Error, Equatable, CustomStringConvertible {
     case writeFailed(SystemError)
     /// Keeping the previous file as `shadow-` failed (the update was not made).
     case backupFailed(SystemError)
+    /// login.defs exists but could not be read, so the hash method is unknown (nothing was written).
+    case configurationUnreadable(SystemError)
+    /// The new password could not be hashed, or its hash did not verify (nothing was written).
+    case hashingFailed(PasswordHasher.Failure)
 
     public var description: String {
         switch self {
@@ -47,6 +51,8 @@ public enum ShadowUpdateError: Error, Equatable, CustomStringConvertible {
         case .fileChanged(let path): return "\(path) changed while it was being rewritten"
         case .writeFailed(let error): return "could not write the new shadow file: \(error)"
         case .backupFailed(let error): return "could not keep a backup of the shadow file: \(error)"
+        case .configurationUnreadable(let error): return "could not read the hash settings: \(error)"
+        case .hashingFailed(let failure): return "could not hash the new password: \(failure)"
         }
     }
 }
