@@ -1,0 +1,11 @@
+import SSPRSystem
+
+/// Dates in /etc/shadow are whole days since 1970-01-01 (UTC).
+public enum ShadowDay {
+    public static let secondsPerDay: Int64 = 86_400
+
+    /// Today, in shadow's days. Never below 1, so it is never the "must change" value 0.
+    public static func today() -> Int {
+        max(1, Int(SystemClock.now() / secondsPerDay))
+    }
+}
