@@ -137,7 +137,7 @@ public enum PAMResult {
     public static let authTokenLockBusy = PAM_AUTHTOK_LOCK_BUSY
     public static let authTokenError = PAM_AUTHTOK_ERR
     public static let userUnknown = PAM_USER_UNKNOWN
-    public static let silentFlag = PAM_SILENT
+    public static let silentFlag = Int32(bitPattern: PAM_SILENT)
 }
 
 /// The module's argv as strings (arguments that are not UTF-8 are dropped and reported).

@@ -1,7 +1,8 @@
 import SSPRSystem
 
 /// Choosing and writing the new password: twice, libpwquality's verdict, the `remember` history, then hash
-/// (login.defs method, verified), the locked /etc/shadow rewrite, opasswd, pam_faillock tally, nscd.
+/// (login.defs method, verified), the locked /etc/shadow rewrite, opasswd, pam_faillock tally, nscd
+/// (`ShadowPasswordChange`).
 public struct PasswordChange {
     public let paths: SystemPaths
     public let policy: Policy
@@ -51,27 +52,22 @@ public struct PasswordChange {
         throw .tooManyAttempts
     }
 
-    /// Hashes and writes `password`. On any error /etc/shadow is byte-identical.
+    /// Hashes and writes `password` (`ShadowPasswordChange`). On any error /etc/shadow is byte-identical.
     public func commit(_ password: SecretBytes, conversation: ResetConversation) throws(SSPRError) {
-        let method = (try? LoginDefs.load(paths: paths))?.hashMethod ?? LoginDefs(text: "").hashMethod
-        let hash: String
-        do { hash = try PasswordHasher.hash(password, method: method) } catch { throw .hashing(error.description) }
+        let outcome: ShadowPasswordChange.Outcome
         do {
-            _ = try ShadowWriter(paths: paths).replaceHash(user: user, expectedCurrentHash: currentHash, newHash: hash,
-                                                           today: ShadowDay.today())
+            outcome = try ShadowPasswordChange(paths: paths, remember: policy.remember)
+                .apply(user: user, uid: uid, expectedCurrentHash: currentHash, newPassword: password, today: ShadowDay.today())
         } catch {
             if case .lockBusy(let path) = error { throw .passwordFileBusy(path) }
             throw .passwordUpdateFailed(error.description)
         }
-        // The password is changed from here on: what follows is bookkeeping, logged when it fails.
-        if policy.remember > 0 {
-            do { _ = try PasswordHistory(paths: paths, remember: policy.remember).record(user: user, uid: uid, oldHash: currentHash) } catch {
-                conversation.log(.warning, "password history of \(user) not updated: \(error)")
-            }
+        // The password is changed from here on: the follow-ups are logged when they fail, never undone.
+        if let failure = outcome.historyFailure {
+            conversation.log(.warning, "password history of \(user) not updated: \(failure)")
         }
-        do { _ = try FaillockTally.reset(user: user, paths: paths) } catch {
-            conversation.log(.warning, "pam_faillock tally of \(user) not reset: \(error)")
+        if case .failure(let failure) = outcome.faillock {
+            conversation.log(.warning, "pam_faillock tally of \(user) not reset: \(failure)")
         }
-        _ = NameServiceCache.invalidateShadow(paths: paths)
     }
 }
