@@ -12,8 +12,9 @@ public func sspr_module_dispatch(_ hook: Int32, _ pamh: UnsafeMutableRawPointer?
     case Int32(SSPR_HOOK_AUTHENTICATE.rawValue):
         return Authenticate(handle: handle, flags: flags, arguments: arguments, invalidArguments: invalid).run()
     case Int32(SSPR_HOOK_OPEN_SESSION.rawValue):
+        // The reminder is advice: whatever happens, the session goes ahead.
         SessionReminder(handle: handle, flags: flags, arguments: arguments).run()
-        return PAMResult.ignore
+        return PAMResult.success
     default:
         // setcred, acct_mgmt, close_session, chauthtok: sspr has nothing to do there.
         return PAMResult.ignore
