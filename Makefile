@@ -41,7 +41,7 @@ test: $(if $(filter 0,$(shell id -u)),deps)
 	$(MAKE) test-swift test-pam
 
 test-swift:
-	$(SWIFT) test --skip-build --parallel --num-workers 2
+	$(SWIFT) test --skip-build
 
 # The module through the real libpam (pam_start_confdir, private service dir, sandbox root).
 test-pam:

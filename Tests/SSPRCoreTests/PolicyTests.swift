@@ -128,6 +128,18 @@ import Testing
         #expect(missing.problems.isEmpty)
     }
 
+    @Test func shippedPolicyFileIsTheDefaults() throws {
+        let text = try String(contentsOf: Sandbox.repository.appendingPathComponent("config/sspr.conf"), encoding: .utf8)
+        let r = PolicyLoader.parse(text, source: "config/sspr.conf")
+        #expect(r.problems.isEmpty && r.policy == Policy())
+        // Every commented key is a real key with a valid value.
+        let uncommented = text.split(separator: "\n").filter { $0.hasPrefix("#") && $0.contains(" = ") && !$0.hasPrefix("# ") }
+            .map { String($0.dropFirst()) }.joined(separator: "\n")
+        let all = PolicyLoader.parse(uncommented, source: "uncommented")
+        #expect(all.problems.isEmpty, "\(all.problems)")
+        #expect(Set(uncommented.split(separator: "\n").map { String($0.split(separator: " ")[0]) }) == Set(PolicyLoader.knownKeys))
+    }
+
     @Test func defaultQuestionCatalogueIsGood() throws {
         let sandbox = try Sandbox()
         let (catalogue, problems) = QuestionCatalogue.load(path: sandbox.paths.questions)
