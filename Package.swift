@@ -27,9 +27,14 @@ let package = Package(
     products: [
         .library(name: "pam_sspr", type: .dynamic, targets: ["PAMModule"]),
         .executable(name: "sspr", targets: ["sspr"]),
+        .executable(name: "ssprd", targets: ["ssprd"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // ssprd: the event loop and unix-socket server (SPEC 7 names SwiftNIO), signals and graceful stop.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         systemLibrary("CPAM", pkgConfig: "pam", apt: "libpam0g-dev"),
@@ -37,12 +42,14 @@ let package = Package(
         systemLibrary("CSQLite", pkgConfig: "sqlite3", apt: "libsqlite3-dev"),
         systemLibrary("COath", pkgConfig: "liboath", apt: "liboath-dev"),
         systemLibrary("CPWQuality", pkgConfig: "pwquality", apt: "libpwquality-dev"),
-        systemLibrary("CUnistring", pkgConfig: nil, apt: "libunistring-dev"),
         systemLibrary("CQRencode", pkgConfig: "libqrencode", apt: "libqrencode-dev"),
-        .target(name: "SSPRShim", dependencies: ["CPAM", "CUnistring"], path: "Sources/SSPRShim"),
+        .target(
+            name: "SSPRShim", dependencies: ["CPAM"], path: "Sources/SSPRShim",
+            // libunistring (Unicode case folding + NFC for answers): its headers stay inside the C shim.
+            linkerSettings: [.linkedLibrary("unistring")]),
         .target(
             name: "SSPRSystem",
-            dependencies: ["SSPRShim", "CPAM", "CCrypt", "CSQLite", "COath", "CPWQuality", "CUnistring"],
+            dependencies: ["SSPRShim", "CPAM", "CCrypt", "CSQLite", "COath", "CPWQuality"],
             swiftSettings: noImplicitRuntimes),
         .target(name: "SSPRCore", dependencies: ["SSPRSystem"], swiftSettings: noImplicitRuntimes),
         .target(name: "PAMEntry", dependencies: ["CPAM"], path: "Sources/PAMEntry"),
@@ -62,12 +69,35 @@ let package = Package(
                     "-Xlinker", "-z", "-Xlinker", "now",
                 ]),
             ]),
+        // The varlink wire format, shared by the daemon and the CLI (and fuzzed).
+        .target(name: "SSPRVarlink"),
+        // libqrencode for the terminal QR code; its own target so the PAM module never links it.
+        .target(name: "SSPRQRCode", dependencies: ["CQRencode"]),
+        .target(
+            name: "SSPRDaemon",
+            dependencies: [
+                "SSPRCore", "SSPRSystem", "SSPRVarlink",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "ssprd",
+            dependencies: [
+                "SSPRDaemon", "SSPRCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(
             name: "sspr",
             dependencies: [
-                "SSPRCore", "SSPRSystem",
+                "SSPRCore", "SSPRSystem", "SSPRVarlink", "SSPRQRCode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "SSPRCoreTests", dependencies: ["SSPRCore", "SSPRSystem"]),
+        .testTarget(name: "SSPRDaemonTests", dependencies: ["SSPRDaemon", "SSPRVarlink", "SSPRCore", "SSPRSystem"]),
     ]
 )

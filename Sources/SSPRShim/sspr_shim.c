@@ -1,9 +1,13 @@
 #define _GNU_SOURCE
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <security/pam_appl.h>
 #include <security/pam_ext.h>
+#include <unistr.h>
+#include <unicase.h>
+#include <uninorm.h>
 #include "sspr_shim.h"
 
 void sspr_syslog(int priority, const char *ident, const char *message)
@@ -61,7 +65,30 @@ void sspr_pam_free_replies(struct pam_response *replies, int count)
     free(replies);
 }
 
-uninorm_t uninorm_nfc_form(void)
+int sspr_utf8_is_valid(const unsigned char *bytes, size_t length)
 {
-    return UNINORM_NFC;
+    if (length == 0)
+        return 1;
+    return bytes != NULL && u8_check(bytes, length) == NULL;
+}
+
+int sspr_utf8_casefold_nfc(const unsigned char *bytes, size_t length, unsigned char **out, size_t *out_length)
+{
+    *out = NULL;
+    *out_length = 0;
+    if (bytes == NULL || length == 0)
+        return -1;
+    size_t result_length = 0;
+    uint8_t *result = u8_casefold(bytes, length, NULL, UNINORM_NFC, NULL, &result_length);
+    if (result == NULL)
+        return -1;
+    *out = result;
+    *out_length = result_length;
+    return 0;
+}
+
+int sspr_so_peercred(void)
+{
+    _Static_assert(sizeof(struct ucred) == sizeof(sspr_ucred), "struct ucred layout");
+    return SO_PEERCRED;
 }

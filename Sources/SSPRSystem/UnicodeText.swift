@@ -1,4 +1,3 @@
-import CUnistring
 import Glibc
 import SSPRShim
 
@@ -6,21 +5,21 @@ import SSPRShim
 public enum UnicodeText {
     /// True when `bytes` are well-formed UTF-8.
     public static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBufferPointer { u8_check($0.baseAddress, $0.count) == nil }
+        bytes.withUnsafeBufferPointer { sspr_utf8_is_valid($0.baseAddress, $0.count) == 1 }
     }
 
     /// Full Unicode case folding, then NFC. nil for invalid UTF-8 or a library failure.
     public static func caseFoldNFC(_ bytes: [UInt8]) -> [UInt8]? {
         guard isValidUTF8(bytes) else { return nil }
         if bytes.isEmpty { return [] }
+        var result: UnsafeMutablePointer<UInt8>?
         var length = 0
-        let result = bytes.withUnsafeBufferPointer { input in
-            u8_casefold(input.baseAddress, input.count, nil, uninorm_nfc_form(), nil, &length)
+        let rc = bytes.withUnsafeBufferPointer { sspr_utf8_casefold_nfc($0.baseAddress, $0.count, &result, &length) }
+        guard rc == 0, let result else { return nil }
+        defer {
+            sspr_secure_zero(result, length)
+            free(result)
         }
-        guard let result else { return nil }
-        defer { free(result) }
-        let out = Array(UnsafeBufferPointer<UInt8>(start: result, count: length))
-        sspr_secure_zero(result, length)
-        return out
+        return Array(UnsafeBufferPointer<UInt8>(start: result, count: length))
     }
 }

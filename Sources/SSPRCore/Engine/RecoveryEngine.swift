@@ -79,11 +79,29 @@ public final class RecoveryEngine {
 
     // MARK: Proofs
 
+    /// Checks the account's current password against /etc/shadow (the daemon's authentication), counted
+    /// toward the same lockout as every proof. An account without a usable password never passes.
+    public func verifyAccountPassword(user: String, password: SecretBytes, context: AuditContext) throws(SSPRError) -> ProofOutcome {
+        try attempt(user: user, method: nil, context: context) { () throws(SSPRError) -> Bool in
+            guard let hash = try? ShadowAccountCheck.currentHash(user: user, paths: paths) else { return false }
+            return Crypt.verify(password, against: hash)
+        }
+    }
+
     /// Checks one proof for `method`, with lockout: an attempt is counted as a failure *before* the check and
     /// the count is withdrawn only on success, so concurrent guesses can never exceed `max_failures`.
     public func verify(user: String, method: MethodKind, proof: Proof, context: AuditContext) throws(SSPRError) -> ProofOutcome {
+        try attempt(user: user, method: method, context: context) { () throws(SSPRError) -> Bool in
+            try check(user: user, method: method, proof: proof, now: now)
+        }
+    }
+
+    /// The lockout discipline around one check: counted as a failure before, withdrawn on success.
+    private func attempt(user: String, method: MethodKind?, context: AuditContext,
+                         _ check: () throws(SSPRError) -> Bool) throws(SSPRError) -> ProofOutcome {
         let t = now
         let counter = failures
+        let event: AuditEvent = method == nil ? .authenticate : .proof
         let attempt: Int64? = try store.transaction { () throws(SSPRError) -> Int64? in
             if try counter.lockedUntil(user, now: t) != nil { return nil }
             if try counter.failures(user, now: t) >= policy.maxFailures {
@@ -94,19 +112,18 @@ public final class RecoveryEngine {
         }
         guard let attempt else {
             let until = try failures.lockedUntil(user, now: t) ?? t + policy.lockout
-            try audit.record(.proof, user: user, method: method, result: "locked", context: context, at: t)
+            try audit.record(event, user: user, method: method, result: "locked", context: context, at: t)
             return .lockedOut(until: until)
         }
-        let accepted = try check(user: user, method: method, proof: proof, now: t)
-        if accepted {
+        if try check() {
             _ = try store.run("DELETE FROM failures WHERE rowid = ?", [.integer(attempt)])
-            try audit.record(.proof, user: user, method: method, result: "pass", context: context, at: t)
+            try audit.record(event, user: user, method: method, result: "pass", context: context, at: t)
             return .accepted
         }
         let lockedUntil = try store.transaction { () throws(SSPRError) -> Int64? in
             try counter.failures(user, now: t) >= policy.maxFailures ? try counter.recordLockout(user, now: t) : nil
         }
-        try audit.record(.proof, user: user, method: method, result: "fail", context: context, at: t)
+        try audit.record(event, user: user, method: method, result: "fail", context: context, at: t)
         if let lockedUntil {
             try audit.record(.lockout, user: user, detail: "until \(SystemClock.utcTimestamp(lockedUntil))", context: context, at: t)
         }
@@ -137,11 +154,22 @@ public final class RecoveryEngine {
 
     // MARK: Administration
 
+    /// Self-service TOTP registration: stored only when `code` shows the user's app produces the secret's codes.
+    public func registerTOTP(user: String, secret: SecretBytes, code: SecretBytes, context: AuditContext) throws(SSPRError) -> Bool {
+        try requireAccount(user)
+        let t = now
+        let stored = try store.transaction { () throws(SSPRError) -> Bool in
+            try totp.register(user: user, secret: secret, code: code, now: t)
+        }
+        try audit.record(.register, user: user, method: .totp, result: stored ? "pass" : "fail", context: context, at: t)
+        return stored
+    }
+
     public func enrollTOTP(user: String, secret: SecretBytes, context: AuditContext) throws(SSPRError) {
         try requireAccount(user)
         let t = now
         try store.transaction { () throws(SSPRError) in try totp.enroll(user: user, secret: secret, now: t) }
-        try audit.record(.enroll, user: user, method: .totp, result: "pass", context: context, at: t)
+        try audit.record(registrationEvent(user, context), user: user, method: .totp, result: "pass", context: context, at: t)
     }
 
     public func enrollQuestions(user: String, answers: [QuestionsMethod.Answer], catalogue: QuestionCatalogue,
@@ -151,14 +179,14 @@ public final class RecoveryEngine {
         try store.transaction { () throws(SSPRError) in
             try questions.enroll(user: user, answers: answers, catalogue: catalogue, now: t)
         }
-        try audit.record(.enroll, user: user, method: .questions, result: "pass", context: context, at: t)
+        try audit.record(registrationEvent(user, context), user: user, method: .questions, result: "pass", context: context, at: t)
     }
 
     public func generateRecoveryCodes(user: String, context: AuditContext) throws(SSPRError) -> [SecretBytes] {
         try requireAccount(user)
         let t = now
         let codes = try store.transaction { () throws(SSPRError) in try recoveryCodes.generate(user: user, now: t) }
-        try audit.record(.enroll, user: user, method: .recoveryCode, result: "pass", context: context, at: t)
+        try audit.record(registrationEvent(user, context), user: user, method: .recoveryCode, result: "pass", context: context, at: t)
         return codes
     }
 
@@ -234,6 +262,11 @@ public final class RecoveryEngine {
         var reports: [UserReport] = []
         for user in users { reports.append(try report(user: user)) }
         return reports
+    }
+
+    /// "register" when users change their own methods, "enroll" when an admin does it for them.
+    private func registrationEvent(_ user: String, _ context: AuditContext) -> AuditEvent {
+        context.actor == user ? .register : .enroll
     }
 
     private func requireAccount(_ user: String) throws(SSPRError) {

@@ -28,21 +28,33 @@ public struct TOTPMethod {
     public func verify(user: String, code: SecretBytes, now: Int64) throws(SSPRError) -> Bool {
         let rows = try store.query("SELECT secret, last_step FROM methods WHERE user = ? AND kind = 'totp'", [.text(user)])
         guard let row = rows.first, row.count == 2, let key = row[0].blob, let lastStep = row[1].integer else { return false }
-        let secret = SecretBytes(key)
-        let typed = SecretBytes(code.bytes.filter { $0 != UInt8(ascii: " ") })
-        guard typed.count == TOTPMethod.digits, typed.bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return false }
-        let current = now / TOTPMethod.step
-        var matched: Int64? = nil
-        // Every candidate is computed and compared, so the time does not depend on which step matched.
-        for step in (current - TOTPMethod.window)...(current + TOTPMethod.window) {
-            guard let expected = OATH.totp(secret: secret, time: step * TOTPMethod.step, digits: TOTPMethod.digits,
-                                           step: Int(TOTPMethod.step)) else { continue }
-            if SecretBytes.constantTimeEquals(Array(expected.utf8), typed.bytes) && matched == nil { matched = step }
-        }
-        guard let step = matched, step > lastStep else { return false }
+        guard let step = TOTPMethod.matchingStep(secret: SecretBytes(key), code: code, now: now), step > lastStep else { return false }
         let changed = try store.run("UPDATE methods SET last_step = ? WHERE user = ? AND kind = 'totp' AND last_step < ?",
                                     [.integer(step), .text(user), .integer(step)])
         return changed == 1
+    }
+
+    /// Stores `secret` for `user` only if `code` is a current code of it (the user's app works), and spends
+    /// that code's step so it cannot be replayed at a reset. False when the code is wrong.
+    public func register(user: String, secret: SecretBytes, code: SecretBytes, now: Int64) throws(SSPRError) -> Bool {
+        guard let step = TOTPMethod.matchingStep(secret: secret, code: code, now: now) else { return false }
+        try enroll(user: user, secret: secret, now: now)
+        _ = try store.run("UPDATE methods SET last_step = ? WHERE user = ? AND kind = 'totp'", [.integer(step), .text(user)])
+        return true
+    }
+
+    /// The time step within ±`window` of `now` whose code is `code`, or nil. Every candidate is computed and
+    /// compared, so the time does not depend on which step matched.
+    public static func matchingStep(secret: SecretBytes, code: SecretBytes, now: Int64) -> Int64? {
+        let typed = SecretBytes(code.bytes.filter { $0 != UInt8(ascii: " ") })
+        guard typed.count == digits, typed.bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        let current = now / step
+        var matched: Int64? = nil
+        for candidate in (current - window)...(current + window) {
+            guard let expected = OATH.totp(secret: secret, time: candidate * step, digits: digits, step: Int(step)) else { continue }
+            if SecretBytes.constantTimeEquals(Array(expected.utf8), typed.bytes) && matched == nil { matched = candidate }
+        }
+        return matched
     }
 
     /// A new random secret for registration.

@@ -25,7 +25,19 @@ void sspr_pam_free_replies(struct pam_response *replies, int count);
 
 
 
-#include <uninorm.h>
-/* UNINORM_NFC is a macro taking the address of a data symbol; Swift cannot import it. */
-uninorm_t uninorm_nfc_form(void);
+/* libunistring's headers redefine the C integer types in a way that clashes with Swift's Glibc module, so they
+ * are included only in sspr_shim.c and these two wrappers are all Swift sees. */
+
+/* 1 when the bytes are well-formed UTF-8 (u8_check). */
+int sspr_utf8_is_valid(const unsigned char *bytes, size_t length);
+
+/* Full Unicode case folding then NFC (u8_casefold with UNINORM_NFC). The result is malloc'ed into *out (the
+ * caller zeroes and frees it); returns 0 on success, -1 on failure. */
+int sspr_utf8_casefold_nfc(const unsigned char *bytes, size_t length, unsigned char **out, size_t *out_length);
+/* struct ucred (SO_PEERCRED) is only declared under _GNU_SOURCE, which Swift's Glibc module does not set:
+ * the same layout, under our own name, and the option number. */
+#include <sys/types.h>
+typedef struct sspr_ucred { pid_t pid; uid_t uid; gid_t gid; } sspr_ucred;
+int sspr_so_peercred(void);
+
 #endif

@@ -1,3 +1,0 @@
-#include <unistr.h>
-#include <unicase.h>
-#include <uninorm.h>

@@ -1,0 +1,31 @@
+import SSPRCore
+
+/// ssprd's settings: where, and the bounds that keep one client from hurting the others (SPEC 7).
+public struct DaemonConfiguration: Sendable {
+    public var paths: SystemPaths
+    public var policyPath: String
+    public var socketPath: String
+    /// Largest message, refused before more is buffered.
+    public var maximumMessageBytes = 64 * 1024
+    /// A connection with no traffic for this long is closed.
+    public var idleTimeoutSeconds: Int64 = 60
+    /// A message must arrive whole within this long of its first byte (slow-sender protection).
+    public var messageTimeoutSeconds: Int64 = 10
+    public var maximumConnections = 512
+    public var maximumConnectionsPerUser = 32
+    /// Requests per uid per minute (root is not limited: it could edit the store directly anyway).
+    public var requestsPerUserPerMinute = 120
+    /// Messages a client may queue behind the one being answered.
+    public var maximumQueuedMessages = 8
+    /// How long a password proof on a connection lasts.
+    public var authenticationLifetimeSeconds: Int64 = 600
+    /// Members of this group may administer others (after proving their own password).
+    public var adminGroup = "sspr-admin"
+    public var workerThreads = 2
+
+    public init(paths: SystemPaths, policyPath: String? = nil, socketPath: String? = nil) {
+        self.paths = paths
+        self.policyPath = policyPath ?? paths.policy
+        self.socketPath = socketPath ?? paths.socket
+    }
+}

@@ -1,0 +1,46 @@
+import SSPRVarlink
+
+/// The daemon's varlink errors, by their stable names (`io.sspr.Registration.<Name>`, plus the two standard
+/// `org.varlink.service` errors). Clients and scripts match on these names.
+public enum RegistrationError: String, Error, Sendable, CaseIterable {
+    case notAuthenticated = "NotAuthenticated"
+    case authenticationFailed = "AuthenticationFailed"
+    case lockedOut = "LockedOut"
+    case permissionDenied = "PermissionDenied"
+    case noSuchUser = "NoSuchUser"
+    case notAllowedByPolicy = "NotAllowedByPolicy"
+    case invalidCode = "InvalidCode"
+    case noPendingSecret = "NoPendingSecret"
+    case notRegistered = "NotRegistered"
+    case storeUnavailable = "StoreUnavailable"
+    case rateLimited = "RateLimited"
+    case internalError = "InternalError"
+    case invalidParameter = "InvalidParameter"
+    case methodNotFound = "MethodNotFound"
+
+    public var qualifiedName: String {
+        switch self {
+        case .invalidParameter, .methodNotFound: return "org.varlink.service.\(rawValue)"
+        default: return "\(VarlinkWire.interface).\(rawValue)"
+        }
+    }
+
+    public func reply(_ parameters: [String: JSONValue] = [:]) -> VarlinkReply {
+        VarlinkReply(error: qualifiedName, parameters: parameters)
+    }
+}
+
+/// A failure inside a request handler: the error and its parameters.
+struct RegistrationFailure: Error {
+    let error: RegistrationError
+    let parameters: [String: JSONValue]
+
+    init(_ error: RegistrationError, _ parameters: [String: JSONValue] = [:]) {
+        self.error = error
+        self.parameters = parameters
+    }
+
+    static func invalid(_ parameter: String, _ reason: String) -> RegistrationFailure {
+        RegistrationFailure(.invalidParameter, ["parameter": .string(parameter), "reason": .string(reason)])
+    }
+}

@@ -1,0 +1,254 @@
+import SSPRCore
+import SSPRSystem
+import SSPRVarlink
+
+/// One call being answered: the caller, the parameters, the engine. Each method of the interface is one
+/// function here; authorisation is decided by `target(mutating:)` and `requireAdmin()`.
+struct Request {
+    let service: RegistrationService
+    let session: ConnectionSession
+    let parameters: [String: JSONValue]
+    let engine: RecoveryEngine
+
+    var now: Int64 { engine.now }
+    var configuration: DaemonConfiguration { service.configuration }
+    var policy: Policy { service.policy }
+
+    var context: AuditContext {
+        AuditContext(service: "ssprd", tty: "", rhost: "", actor: session.userName ?? "uid \(session.peer.uid)")
+    }
+
+    var isAuthenticated: Bool {
+        session.peer.isRoot || session.isAuthenticated(now: now, lifetime: configuration.authenticationLifetimeSeconds)
+    }
+
+    /// Root, or a member of the admin group who proved their password on this connection.
+    var isAdmin: Bool {
+        if session.peer.isRoot { return true }
+        guard isAuthenticated, let name = session.userName,
+              let account = engine.accounts.account(named: name) else { return false }
+        return account.groups.contains(configuration.adminGroup)
+    }
+
+    func requireAdmin() throws {
+        guard isAdmin else {
+            throw RegistrationFailure(.permissionDenied, ["reason": "needs root or sspr-admin with a password proof"])
+        }
+    }
+
+    /// The account a call acts on: the caller, or (for admins) the `user` parameter.
+    func target(mutating: Bool) throws -> String {
+        if let requested = parameters["user"] {
+            guard let name = requested.string, isPlausibleUserName(name) else { throw RegistrationFailure.invalid("user", "not a user name") }
+            if name != session.userName {
+                try requireAdmin()
+                guard engine.accounts.account(named: name) != nil else { throw RegistrationFailure(.noSuchUser) }
+                return name
+            }
+        }
+        guard let me = session.userName else { throw RegistrationFailure(.noSuchUser, ["reason": "the calling uid has no account"]) }
+        if mutating && !isAuthenticated { throw RegistrationFailure(.notAuthenticated) }
+        return me
+    }
+
+    func string(_ key: String, required: Bool = true, maximum: Int = 512) throws -> String? {
+        guard let value = parameters[key] else {
+            if required { throw RegistrationFailure.invalid(key, "missing") }
+            return nil
+        }
+        guard let text = value.string else { throw RegistrationFailure.invalid(key, "must be a string") }
+        guard text.utf8.count <= maximum else { throw RegistrationFailure.invalid(key, "longer than \(maximum) bytes") }
+        return text
+    }
+
+    func method(_ key: String = "method") throws -> MethodKind {
+        guard let name = try string(key, maximum: 64), let kind = MethodKind(name: name) else {
+            throw RegistrationFailure.invalid(key, "not a method")
+        }
+        return kind
+    }
+
+    func requireAllowed(_ kind: MethodKind) throws {
+        guard policy.allows(kind) else { throw RegistrationFailure(.notAllowedByPolicy, ["method": .string(kind.rawValue)]) }
+    }
+
+    // MARK: User methods
+
+    func getStatus() throws -> [String: JSONValue] {
+        let user = try target(mutating: false)
+        let report = try engine.report(user: user)
+        let admin = engine.accounts.account(named: user).map(engine.isAdmin) ?? false
+        var result: [String: JSONValue] = [
+            "user": .string(user),
+            "authenticated": .bool(isAuthenticated),
+            "methods": .array(report.methods.map { .string($0.rawValue) }),
+            "meets_policy": .bool(report.meetsPolicy),
+            "reconfirm_due": .bool(report.reconfirmDue),
+            "recovery_codes_left": .number(Double(report.recoveryCodesLeft)),
+            "gates": .number(Double(admin ? 2 : policy.methodsRequired)),
+            "allowed_methods": .array(policy.methods.filter { $0.isUserRegistered && !(admin && $0 == .questions) }.map { .string($0.rawValue) }),
+            "questions_to_register": .number(Double(policy.questionsToRegister)),
+        ]
+        if report.lastConfirmed > 0 { result["last_confirmed"] = .number(Double(report.lastConfirmed)) }
+        if let until = report.lockedUntil { result["locked_until"] = .number(Double(until)) }
+        return result
+    }
+
+    func authenticate() throws -> [String: JSONValue] {
+        guard let name = session.userName else { throw RegistrationFailure(.authenticationFailed) }
+        guard let typed = try string("password", maximum: 512) else { throw RegistrationFailure(.authenticationFailed) }
+        let password = SecretBytes(copying: typed)
+        switch try engine.verifyAccountPassword(user: name, password: password, context: context) {
+        case .accepted:
+            session.markAuthenticated(at: now)
+            return ["expires": .number(Double(now + configuration.authenticationLifetimeSeconds))]
+        case .rejected(let lockedUntil):
+            throw RegistrationFailure(.authenticationFailed, lockedUntil.map { ["locked_until": .number(Double($0))] } ?? [:])
+        case .lockedOut(let until):
+            throw RegistrationFailure(.lockedOut, ["until": .number(Double(until))])
+        }
+    }
+
+    func beginTOTP() throws -> [String: JSONValue] {
+        let user = try target(mutating: true)
+        try requireAllowed(.totp)
+        let secret = try TOTPMethod.newSecret()
+        guard let encoded = OATH.base32Encode(secret) else { throw RegistrationFailure(.internalError) }
+        session.setPendingSecret(secret)
+        let text = String(decoding: encoded.bytes, as: UTF8.self)
+        return ["secret": .string(text),
+                "uri": .string("otpauth://totp/sspr:\(user)?secret=\(text)&issuer=sspr&algorithm=SHA1&digits=6&period=30")]
+    }
+
+    func confirmTOTP() throws -> [String: JSONValue] {
+        let user = try target(mutating: true)
+        guard let code = try string("code", maximum: 16) else { throw RegistrationFailure(.invalidCode) }
+        guard let secret = session.takePendingSecret() else { throw RegistrationFailure(.noPendingSecret) }
+        if try engine.registerTOTP(user: user, secret: secret, code: SecretBytes(copying: code), context: context) {
+            return [:]
+        }
+        session.setPendingSecret(secret)  // let the user try the next code
+        throw RegistrationFailure(.invalidCode)
+    }
+
+    func getQuestions() throws -> [String: JSONValue] {
+        let user = try target(mutating: false)
+        let chosen = try engine.questions.questions(user: user).map(\.id)
+        return ["questions": .array(service.catalogue.questions.map { .object(["id": .string($0.id), "text": .string($0.text)]) }),
+                "chosen": .array(chosen.map { .string($0) }),
+                "to_register": .number(Double(policy.questionsToRegister))]
+    }
+
+    func setQuestions() throws -> [String: JSONValue] {
+        let user = try target(mutating: true)
+        try requireAllowed(.questions)
+        guard let items = parameters["answers"]?.array, items.count <= 5 else { throw RegistrationFailure.invalid("answers", "a list of 3 to 5 {id, answer}") }
+        var answers: [QuestionsMethod.Answer] = []
+        for item in items {
+            guard let object = item.object, let id = object["id"]?.string, let answer = object["answer"]?.string,
+                  answer.utf8.count <= 512 else {
+                throw RegistrationFailure.invalid("answers", "each answer is {id, answer}")
+            }
+            answers.append(.init(questionID: id, answer: SecretBytes(copying: answer)))
+        }
+        try engine.enrollQuestions(user: user, answers: answers, catalogue: service.catalogue, context: context)
+        return [:]
+    }
+
+    func generateRecoveryCodes() throws -> [String: JSONValue] {
+        let user = try target(mutating: true)
+        try requireAllowed(.recoveryCode)
+        let codes = try engine.generateRecoveryCodes(user: user, context: context)
+        return ["codes": .array(codes.map { .string(String(decoding: $0.bytes, as: UTF8.self)) })]
+    }
+
+    func removeMethod() throws -> [String: JSONValue] {
+        let user = try target(mutating: true)
+        let kind = try method()
+        let removed = try engine.remove(user: user, method: kind, context: context)
+        if removed == 0 { throw RegistrationFailure(.notRegistered, ["method": .string(kind.rawValue)]) }
+        return [:]
+    }
+
+    func confirm() throws -> [String: JSONValue] {
+        let user = try target(mutating: true)
+        try engine.confirm(user: user, context: context)
+        return [:]
+    }
+
+    // MARK: Admin methods (mirroring sspr admin)
+
+    func adminReport() throws -> [String: JSONValue] {
+        try requireAdmin()
+        return ["users": .array(try engine.reportAll().map { r in
+            var row: [String: JSONValue] = ["user": .string(r.user), "methods": .array(r.methods.map { .string($0.rawValue) }),
+                                            "meets_policy": .bool(r.meetsPolicy), "reconfirm_due": .bool(r.reconfirmDue),
+                                            "recovery_codes_left": .number(Double(r.recoveryCodesLeft)),
+                                            "recent_failures": .number(Double(r.recentFailures))]
+            if let until = r.lockedUntil { row["locked_until"] = .number(Double(until)) }
+            if r.lastConfirmed > 0 { row["last_confirmed"] = .number(Double(r.lastConfirmed)) }
+            return .object(row)
+        })]
+    }
+
+    func adminAudit() throws -> [String: JSONValue] {
+        try requireAdmin()
+        let user = try string("user", required: false, maximum: 256)
+        let since = parameters["since"]?.int.map(Int64.init)
+        return ["records": .array(try engine.audit.records(user: user, since: since).map { r in
+            .object(["id": .number(Double(r.id)), "time": .number(Double(r.time)), "user": .string(r.user), "event": .string(r.event),
+                     "method": .string(r.method), "result": .string(r.result), "service": .string(r.service), "tty": .string(r.tty),
+                     "rhost": .string(r.rhost), "actor": .string(r.actor), "detail": .string(r.detail)])
+        })]
+    }
+
+    func adminUnlock() throws -> [String: JSONValue] {
+        try requireAdmin()
+        guard let user = try string("user", maximum: 256) else { throw RegistrationFailure.invalid("user", "missing") }
+        try engine.unlock(user: user, context: context)
+        return [:]
+    }
+
+    func adminIssuePass() throws -> [String: JSONValue] {
+        try requireAdmin()
+        guard let user = try string("user", maximum: 256) else { throw RegistrationFailure.invalid("user", "missing") }
+        let ttl = Int64(parameters["ttl"]?.int ?? 3600)
+        let reusable = parameters["reusable"]?.bool ?? false
+        let pass = try engine.issuePass(user: user, lifetime: ttl, reusable: reusable, context: context)
+        return ["pass": .string(String(decoding: pass.bytes, as: UTF8.self)), "expires": .number(Double(now + ttl))]
+    }
+
+    func adminRemove() throws -> [String: JSONValue] {
+        try requireAdmin()
+        guard let user = try string("user", maximum: 256) else { throw RegistrationFailure.invalid("user", "missing") }
+        let kind = parameters["method"] == nil ? nil : try method()
+        return ["removed": .number(Double(try engine.remove(user: user, method: kind, context: context)))]
+    }
+
+    func adminVerify() throws -> [String: JSONValue] {
+        try requireAdmin()
+        guard let user = try string("user", maximum: 256) else { throw RegistrationFailure.invalid("user", "missing") }
+        let kind = try method()
+        let proof: Proof
+        if kind == .questions {
+            guard let items = parameters["answers"]?.array, items.count <= 5 else { throw RegistrationFailure.invalid("answers", "a list of {id, answer}") }
+            proof = .answers(try items.map { item in
+                guard let o = item.object, let id = o["id"]?.string, let a = o["answer"]?.string, a.utf8.count <= 512 else {
+                    throw RegistrationFailure.invalid("answers", "each answer is {id, answer}")
+                }
+                return QuestionsMethod.Answer(questionID: id, answer: SecretBytes(copying: a))
+            })
+        } else {
+            guard let code = try string("code", maximum: 64) else { throw RegistrationFailure.invalid("code", "missing") }
+            proof = .code(SecretBytes(copying: code))
+        }
+        switch try engine.verify(user: user, method: kind, proof: proof, context: context) {
+        case .accepted: return ["accepted": true]
+        case .rejected(let lockedUntil):
+            var r: [String: JSONValue] = ["accepted": false]
+            if let lockedUntil { r["locked_until"] = .number(Double(lockedUntil)) }
+            return r
+        case .lockedOut(let until): throw RegistrationFailure(.lockedOut, ["until": .number(Double(until))])
+        }
+    }
+}

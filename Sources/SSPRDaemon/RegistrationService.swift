@@ -1,0 +1,98 @@
+import NIOPosix
+import SSPRCore
+import SSPRSystem
+import SSPRVarlink
+
+/// `io.sspr.Registration`: one method per user action plus admin methods mirroring `sspr admin`. The engine
+/// does the work; this type adds identity (the peer's uid, a password proof per connection) and nothing else.
+///
+/// Rules: a caller acts on themself; acting on another account (`user` parameter) needs root or membership
+/// of `sspr-admin` plus a password proof. Everything but GetStatus and Authenticate needs the caller's
+/// password proved on this connection within `authenticationLifetimeSeconds` (root needs none: the kernel
+/// already vouches for uid 0).
+public final class RegistrationService: @unchecked Sendable {
+    public let configuration: DaemonConfiguration
+    public let policy: Policy
+    let catalogue: QuestionCatalogue
+    let clock: @Sendable () -> Int64
+    private let engines = ThreadSpecificVariable<EngineBox>()
+
+    final class EngineBox { let engine: RecoveryEngine; init(_ e: RecoveryEngine) { engine = e } }
+
+    public init(configuration: DaemonConfiguration, policy: Policy, clock: @escaping @Sendable () -> Int64 = { SystemClock.now() }) {
+        self.configuration = configuration
+        self.policy = policy
+        self.catalogue = QuestionCatalogue.load(path: configuration.paths.questions).catalogue
+        self.clock = clock
+    }
+
+    /// The engine of the calling worker thread (each thread keeps its own SQLite connection).
+    func engine() throws(SSPRError) -> RecoveryEngine {
+        if let box = engines.currentValue { return box.engine }
+        let engine = try RecoveryEngine.open(paths: configuration.paths, policy: policy, create: true, clock: clock)
+        engines.currentValue = EngineBox(engine)
+        return engine
+    }
+
+    /// The account name of a uid, as the store and shadow know it.
+    public func userName(uid: UInt32) -> String? {
+        AccountDirectory(paths: configuration.paths).account(uid: uid)?.name
+    }
+
+    /// Answers one call. Never throws: every failure is a varlink error reply.
+    public func handle(_ call: VarlinkCall, session: ConnectionSession) -> VarlinkReply {
+        do {
+            return VarlinkReply(parameters: try dispatch(call, session))
+        } catch let failure as RegistrationFailure {
+            return failure.error.reply(failure.parameters)
+        } catch let error as SSPRError {
+            return RegistrationService.reply(for: error)
+        } catch {
+            return RegistrationError.internalError.reply()
+        }
+    }
+
+    static func reply(for error: SSPRError) -> VarlinkReply {
+        switch error {
+        case .invalidInput(let reason): return RegistrationError.invalidParameter.reply(["reason": .string(reason)])
+        case .notPermitted(let reason): return RegistrationError.permissionDenied.reply(["reason": .string(reason)])
+        case .storeUnavailable, .storeFailure: return RegistrationError.storeUnavailable.reply()
+        case .lockedOut(let until): return RegistrationError.lockedOut.reply(["until": .number(Double(until))])
+        case .notAvailable: return RegistrationError.notRegistered.reply()
+        case .policyInvalid, .system, .hashing, .conversationFailed, .tooManyAttempts, .passwordFileBusy, .passwordUpdateFailed:
+            return RegistrationError.internalError.reply()
+        }
+    }
+
+    private func dispatch(_ call: VarlinkCall, _ session: ConnectionSession) throws -> [String: JSONValue] {
+        let parameters = call.parameters ?? [:]
+        if call.method == "org.varlink.service.GetInfo" {
+            return ["vendor": "sspr", "product": "ssprd", "version": "1", "url": "https://github.com/sspr",
+                    "interfaces": ["org.varlink.service", .string(VarlinkWire.interface)]]
+        }
+        let prefix = VarlinkWire.interface + "."
+        guard call.method.hasPrefix(prefix) else {
+            throw RegistrationFailure(.methodNotFound, ["method": .string(call.method)])
+        }
+        let method = String(call.method.dropFirst(prefix.count))
+        let request = Request(service: self, session: session, parameters: parameters, engine: try engine())
+        switch method {
+        case "GetStatus": return try request.getStatus()
+        case "Authenticate": return try request.authenticate()
+        case "BeginTOTP": return try request.beginTOTP()
+        case "ConfirmTOTP": return try request.confirmTOTP()
+        case "GetQuestions": return try request.getQuestions()
+        case "SetQuestions": return try request.setQuestions()
+        case "GenerateRecoveryCodes": return try request.generateRecoveryCodes()
+        case "RemoveMethod": return try request.removeMethod()
+        case "Confirm": return try request.confirm()
+        case "AdminReport": return try request.adminReport()
+        case "AdminAudit": return try request.adminAudit()
+        case "AdminUnlock": return try request.adminUnlock()
+        case "AdminIssuePass": return try request.adminIssuePass()
+        case "AdminRemove": return try request.adminRemove()
+        case "AdminVerify": return try request.adminVerify()
+        default: throw RegistrationFailure(.methodNotFound, ["method": .string(call.method)])
+        }
+    }
+}

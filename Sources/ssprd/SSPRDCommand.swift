@@ -1,0 +1,37 @@
+import ArgumentParser
+import Logging
+import ServiceLifecycle
+import SSPRCore
+import SSPRDaemon
+
+@main
+struct SSPRDCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ssprd",
+        abstract: "The sspr registration service (varlink io.sspr.Registration on a unix socket).")
+
+    @Option(help: ArgumentHelp("Sandbox root: every path is taken under DIR.", valueName: "DIR")) var root: String?
+    @Option(help: ArgumentHelp("Socket path (default /run/sspr/ssprd.sock under the root).", valueName: "PATH")) var socket: String?
+    @Option(help: ArgumentHelp("Policy file.", valueName: "FILE")) var config: String?
+    @Option(help: "Requests per user per minute.") var rateLimit: Int = 120
+    @Option(help: "Idle seconds before a connection is closed.") var idleTimeout: Int = 60
+
+    func run() async throws {
+        var logger = Logger(label: "ssprd")
+        logger.logLevel = .notice
+        let paths = SystemPaths(root: root)
+        var configuration = DaemonConfiguration(paths: paths, policyPath: config, socketPath: socket)
+        configuration.requestsPerUserPerMinute = max(1, rateLimit)
+        configuration.idleTimeoutSeconds = Int64(max(1, idleTimeout))
+        let loaded = PolicyLoader.load(path: configuration.policyPath)
+        for problem in loaded.problems { logger.error("policy: \(problem)") }
+        if !loaded.problems.isEmpty {
+            // A daemon that guessed around a broken policy could register methods the admin meant to forbid.
+            throw ExitCode(1)
+        }
+        let server = RegistrationServer(configuration: configuration, policy: loaded.policy, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [.init(service: server)],
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
