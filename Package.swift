@@ -94,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "sspr",
             dependencies: [
-                "SSPRCore", "SSPRSystem", "SSPRVarlink", "SSPRQRCode",
+                "SSPRCore", "SSPRSystem", "SSPRVarlink", "SSPRQRCode", "SSPRDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "SSPRCoreTests", dependencies: ["SSPRCore", "SSPRSystem"]),

@@ -6,7 +6,6 @@ struct AdminAudit: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "audit", abstract: "Read the audit trail.")
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Only this user.") var user: String?
     @Option(help: ArgumentHelp("Only records at or after T (2026-11-24, 2026-11-24T17:30:00Z, or an age like 2h, 7d).", valueName: "T"))
     var since: String?
     @Flag(help: "JSON output.") var json = false
@@ -25,7 +24,7 @@ struct AdminAudit: ParsableCommand {
         }
         let engine = try global.openEngine(create: false)
         let records: [AuditRecord]
-        do { records = try engine.audit.records(user: user, since: sinceSeconds) } catch { throw CLIError(error) }
+        do { records = try engine.audit.records(user: global.user, since: sinceSeconds) } catch { throw CLIError(error) }
         let rows = records.map { r in
             Row(id: r.id, time: SystemClock.utcTimestamp(r.time), user: r.user, event: r.event, method: r.method, result: r.result,
                 service: r.service, tty: r.tty, rhost: r.rhost, actor: r.actor, detail: r.detail)

@@ -14,6 +14,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Policy file (default /etc/security/sspr.conf under the root).", valueName: "FILE"))
     var config: String?
 
+    @Option(name: .long, help: ArgumentHelp("Act for another account (root and sspr-admin only); for admin audit, the account to show.", valueName: "USER"))
+    var user: String?
+
     var paths: SystemPaths { SystemPaths(root: root) }
 
     func validate() throws {

@@ -7,7 +7,8 @@ struct SSPRCommand: ParsableCommand {
         commandName: "sspr",
         abstract: "Self-service password reset for Linux login.",
         discussion: "Exit codes: 0 done, 1 failed, 2 usage, 3 not permitted, 4 daemon unreachable.",
-        subcommands: [AdminCommand.self])
+        subcommands: [StatusCommand.self, RegisterCommand.self, AddCommand.self, RemoveCommand.self, ConfirmCommand.self,
+                      AdminCommand.self])
 
     @OptionGroup var global: GlobalOptions
 

@@ -1,0 +1,142 @@
+import Foundation
+import Glibc
+import SSPRCore
+import SSPRDaemon
+import SSPRSystem
+import SSPRVarlink
+
+/// How the user commands reach `io.sspr.Registration`: as root, the same service in this process (acting
+/// with root's authority, directly on the store); as anyone else, ssprd over its socket. One set of rules
+/// either way, because it is the same code answering.
+protocol RegistrationTransport {
+    func call(_ method: String, _ parameters: [String: JSONValue]) throws -> VarlinkReply
+}
+
+struct InProcessTransport: RegistrationTransport {
+    let service: RegistrationService
+    let session: ConnectionSession
+
+    init(paths: SystemPaths, policy: Policy) {
+        service = RegistrationService(configuration: DaemonConfiguration(paths: paths), policy: policy)
+        session = ConnectionSession(peer: PeerIdentity(uid: 0, gid: 0, pid: getpid()), userName: "root")
+    }
+
+    func call(_ method: String, _ parameters: [String: JSONValue]) throws -> VarlinkReply {
+        service.handle(VarlinkCall(method: VarlinkWire.interface + "." + method, parameters: parameters), session: session)
+    }
+}
+
+/// A blocking varlink client on the daemon's unix socket.
+final class SocketTransport: RegistrationTransport {
+    private let fd: Int32
+    private var framer = VarlinkFramer(limit: VarlinkWire.maximumSize * 16)
+
+    init(path: String) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw CLIError.daemonUnreachable("cannot create a socket") }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            close(fd)
+            throw CLIError.daemonUnreachable("socket path too long: \(path)")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in for (i, b) in bytes.enumerated() { raw[i] = b } }
+        let rc = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        if rc != 0 {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw CLIError.daemonUnreachable("cannot reach ssprd at \(path): \(reason) (is ssprd.socket enabled?)")
+        }
+    }
+
+    deinit { close(fd) }
+
+    func call(_ method: String, _ parameters: [String: JSONValue]) throws -> VarlinkReply {
+        let message = VarlinkWire.encode(VarlinkCall(method: VarlinkWire.interface + "." + method, parameters: parameters))
+        var offset = 0
+        while offset < message.count {
+            let n = message.withUnsafeBytes { send(fd, $0.baseAddress.map { $0 + offset }, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw CLIError.daemonUnreachable("ssprd closed the connection") }
+            offset += n
+        }
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw CLIError.daemonUnreachable("ssprd closed the connection") }
+            let messages: [[UInt8]]
+            do { messages = try framer.push(chunk[0..<n]) } catch { throw CLIError.failed("ssprd sent an oversized reply") }
+            if let first = messages.first {
+                do { return try VarlinkWire.decodeReply(first) } catch { throw CLIError.failed("ssprd sent a malformed reply") }
+            }
+        }
+    }
+}
+
+/// A registration session for one command: the transport, the account acted on, and the password proof the
+/// daemon asks for (prompted once, only when needed).
+final class RegistrationClient {
+    let transport: RegistrationTransport
+    let user: String?
+    let isRoot: Bool
+
+    init(global: GlobalOptions, user: String?) throws {
+        self.user = user
+        isRoot = ProcessIdentity.effectiveUID == 0
+        if isRoot {
+            let (policy, problems) = global.loadPolicy(quiet: true)
+            if !problems.isEmpty { throw CLIError.failed("the policy has problems; run sspr admin check") }
+            transport = InProcessTransport(paths: global.paths, policy: policy)
+            if user == nil { throw CLIError.usage("as root, name the account with --user USER") }
+        } else {
+            transport = try SocketTransport(path: global.socket ?? global.paths.socket)
+        }
+    }
+
+    /// Calls `method`; on NotAuthenticated asks for the caller's password once and retries.
+    func call(_ method: String, _ parameters: [String: JSONValue] = [:]) throws -> [String: JSONValue] {
+        var parameters = parameters
+        if let user { parameters["user"] = .string(user) }
+        var reply = try transport.call(method, parameters)
+        if reply.error == RegistrationError.notAuthenticated.qualifiedName {
+            try authenticate()
+            reply = try transport.call(method, parameters)
+        }
+        if let error = reply.error { throw RegistrationClient.cliError(error, reply.parameters ?? [:]) }
+        return reply.parameters ?? [:]
+    }
+
+    private func authenticate() throws {
+        let password = try TerminalInput.secret("Password for \(ProcessIdentity.realUserName): ")
+        let reply = try transport.call("Authenticate", ["password": .string(String(decoding: password.bytes, as: UTF8.self))])
+        if let error = reply.error { throw RegistrationClient.cliError(error, reply.parameters ?? [:]) }
+    }
+
+    static func cliError(_ name: String, _ parameters: [String: JSONValue]) -> CLIError {
+        let short = name.split(separator: ".").last.map(String.init) ?? name
+        let reason = parameters["reason"]?.string
+        switch RegistrationError(rawValue: short) {
+        case .permissionDenied?: return .notPermitted("not permitted" + (reason.map { ": \($0)" } ?? ""))
+        case .notAuthenticated?, .authenticationFailed?: return .notPermitted("the password was not right")
+        case .lockedOut?:
+            let until = parameters["until"]?.int.map { SystemClock.localTime(Int64($0)) } ?? "later"
+            return .notPermitted("locked out until \(until) (too many wrong proofs)")
+        case .noSuchUser?: return .failed("no such account")
+        case .notAllowedByPolicy?: return .failed("the policy does not allow \(parameters["method"]?.string ?? "that method")")
+        case .invalidCode?: return .failed("that code was not right")
+        case .notRegistered?: return .failed("not registered")
+        case .rateLimited?: return .failed("too many requests; wait a minute")
+        case .storeUnavailable?: return .failed("the store is unavailable (sspr admin check)")
+        case .invalidParameter?: return .failed(reason ?? "invalid request")
+        case .noPendingSecret?, .internalError?, .methodNotFound?, nil: return .failed("ssprd: \(short)")
+        }
+    }
+}
+
+extension ProcessIdentity {
+    static var realUserName: String { NameService.user(id: realUID)?.name ?? "uid \(realUID)" }
+}

@@ -1,0 +1,179 @@
+import ArgumentParser
+import SSPRCore
+import SSPRQRCode
+import SSPRSystem
+import SSPRVarlink
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "What you have registered, what the policy asks.")
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "JSON output.") var json = false
+
+    struct Output: Encodable {
+        let user: String, methods: [String], meets_policy: Bool, reconfirm_due: Bool, recovery_codes_left: Int
+        let gates: Int, allowed_methods: [String], locked_until: String?
+    }
+
+    func run() throws {
+        let client = try RegistrationClient(global: global, user: global.user)
+        let s = try client.call("GetStatus")
+        let out = Output(user: s["user"]?.string ?? "", methods: s["methods"]?.array?.compactMap(\.string) ?? [],
+                         meets_policy: s["meets_policy"]?.bool ?? false, reconfirm_due: s["reconfirm_due"]?.bool ?? false,
+                         recovery_codes_left: s["recovery_codes_left"]?.int ?? 0, gates: s["gates"]?.int ?? 1,
+                         allowed_methods: s["allowed_methods"]?.array?.compactMap(\.string) ?? [],
+                         locked_until: s["locked_until"]?.int.map { SystemClock.utcTimestamp(Int64($0)) })
+        if json { try JSONOutput.print(out); return }
+        print("Account:            \(out.user)")
+        print("Registered methods: \(out.methods.isEmpty ? "none" : out.methods.joined(separator: ", "))")
+        if out.methods.contains("recovery_code") { print("Recovery codes left: \(out.recovery_codes_left)") }
+        print("Policy:             \(out.gates == 2 ? "two different methods" : "one method") from \(out.allowed_methods.joined(separator: ", "))")
+        print(out.meets_policy ? "You can reset a forgotten password at the login prompt." : "Not enough methods yet: run sspr register.")
+        if out.reconfirm_due { print("Your methods are due for reconfirmation: run sspr confirm.") }
+        if let locked = out.locked_until { print("Password reset is locked until \(locked).") }
+    }
+}
+
+struct RegisterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "register", abstract: "Guided registration until the policy is met.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let client = try RegistrationClient(global: global, user: global.user)
+        for _ in 0..<4 {
+            let status = try client.call("GetStatus")
+            let have = Set(status["methods"]?.array?.compactMap(\.string) ?? [])
+            if status["meets_policy"]?.bool == true {
+                print("Done: you can reset a forgotten password at the login prompt (sspr status).")
+                return
+            }
+            let allowed = (status["allowed_methods"]?.array?.compactMap(\.string) ?? [])
+                .filter { ["totp", "questions", "recovery_code"].contains($0) && !have.contains($0) }
+            guard !allowed.isEmpty else { throw CLIError.failed("the policy needs methods this command cannot register; ask your administrator") }
+            print("Choose a method to add:")
+            for (i, m) in allowed.enumerated() { print("  \(i + 1). \(MethodKind(rawValue: m)?.displayName ?? m)") }
+            let choice = try TerminalInput.line("Method [1-\(allowed.count)]: ")
+            guard let n = Int(choice.trimmingSpaces), n >= 1, n <= allowed.count, let kind = MethodKind(rawValue: allowed[n - 1]) else {
+                print("Please type a number from 1 to \(allowed.count).")
+                continue
+            }
+            try MethodRegistration(client: client).add(kind)
+        }
+        throw CLIError.failed("registration not finished; run sspr register again")
+    }
+}
+
+struct AddCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "Add a method: totp, questions, recovery-codes (email ADDRESS and sms NUMBER later).")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "totp, questions or recovery-codes.") var method: String
+    @Argument(help: "The address or number, for email and sms.") var destination: String?
+
+    func run() throws {
+        guard let kind = MethodKind(name: method), kind.isUserRegistered else { throw CLIError.usage("unknown method \"\(method)\"") }
+        let client = try RegistrationClient(global: global, user: global.user)
+        try MethodRegistration(client: client).add(kind)
+    }
+}
+
+struct RemoveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove one of your methods.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "totp, questions, recovery-codes, email or sms.") var method: String
+
+    func run() throws {
+        guard let kind = MethodKind(name: method) else { throw CLIError.usage("unknown method \"\(method)\"") }
+        let client = try RegistrationClient(global: global, user: global.user)
+        _ = try client.call("RemoveMethod", ["method": .string(kind.rawValue)])
+        print("Removed \(kind.displayName.lowercased()).")
+    }
+}
+
+struct ConfirmCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "confirm", abstract: "Reconfirm that your methods are still yours.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let client = try RegistrationClient(global: global, user: global.user)
+        _ = try client.call("Confirm")
+        print("Thank you: your methods are confirmed.")
+    }
+}
+
+/// The interactive part of adding each method.
+struct MethodRegistration {
+    let client: RegistrationClient
+
+    func add(_ kind: MethodKind) throws {
+        switch kind {
+        case .totp: try addTOTP()
+        case .questions: try addQuestions()
+        case .recoveryCode: try addRecoveryCodes()
+        case .email, .sms: throw CLIError.failed("\(kind.rawValue) registration is not available yet")
+        case .tap: throw CLIError.usage("a temporary access pass is issued by an administrator")
+        }
+    }
+
+    private func addTOTP() throws {
+        let begin = try client.call("BeginTOTP")
+        guard let uri = begin["uri"]?.string, let secret = begin["secret"]?.string else { throw CLIError.failed("ssprd sent no secret") }
+        print("Scan this with your authenticator app:")
+        for line in TerminalQRCode.lines(for: uri) ?? [] { print("  " + line) }
+        print("Or enter the secret by hand: \(secret)")
+        print("(\(uri))")
+        for attempt in 1...3 {
+            let code = try TerminalInput.line("Code shown by the app: ")
+            do {
+                _ = try client.call("ConfirmTOTP", ["code": .string(code.trimmingSpaces)])
+                print("Authenticator app registered.")
+                return
+            } catch let error as CLIError where error.message == "that code was not right" && attempt < 3 {
+                print("That code was not right; try the next one.")
+            }
+        }
+    }
+
+    private func addQuestions() throws {
+        let q = try client.call("GetQuestions")
+        let questions = q["questions"]?.array?.compactMap { $0.object } ?? []
+        let count = q["to_register"]?.int ?? 3
+        guard questions.count >= count else { throw CLIError.failed("the question catalogue has too few questions") }
+        print("Choose \(count) questions whose answers you will remember exactly and others cannot look up:")
+        for (i, item) in questions.enumerated() { print(String(repeating: " ", count: i + 1 < 10 ? 2 : 1) + "\(i + 1). \(item["text"]?.string ?? "")") }
+        let picks = try TerminalInput.line("Numbers, separated by spaces: ").split(separator: " ").compactMap { Int($0) }
+        guard Set(picks).count == count, picks.allSatisfy({ $0 >= 1 && $0 <= questions.count }) else {
+            throw CLIError.failed("choose \(count) different numbers from 1 to \(questions.count)")
+        }
+        var answers: [JSONValue] = []
+        for pick in picks {
+            let item = questions[pick - 1]
+            let first = try TerminalInput.secret("\(item["text"]?.string ?? "") ")
+            let second = try TerminalInput.secret("Again: ")
+            guard first.constantTimeEquals(second) else { throw CLIError.failed("the two answers differ; nothing was saved") }
+            answers.append(.object(["id": item["id"] ?? .null, "answer": .string(String(decoding: first.bytes, as: UTF8.self))]))
+        }
+        _ = try client.call("SetQuestions", ["answers": .array(answers)])
+        print("Security questions registered.")
+    }
+
+    private func addRecoveryCodes() throws {
+        let r = try client.call("GenerateRecoveryCodes")
+        print("Your recovery codes. Each works once. Print them or write them down and keep them somewhere safe:")
+        print("they are not shown again, and any earlier codes no longer work.")
+        for code in r["codes"]?.array?.compactMap(\.string) ?? [] { print("  \(code)") }
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while s.first == " " || s.first == "\t" { s.removeFirst() }
+        while s.last == " " || s.last == "\t" { s.removeLast() }
+        return String(s)
+    }
+}
