@@ -15,6 +15,9 @@ struct SSPRDCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Policy file.", valueName: "FILE")) var config: String?
     @Option(help: "Requests per user per minute.") var rateLimit: Int = 120
     @Option(help: "Idle seconds before a connection is closed.") var idleTimeout: Int = 60
+    @Option(help: "Seconds a message may take to arrive whole.") var messageTimeout: Int = 10
+    @Option(help: "Open connections allowed per uid.") var maxConnectionsPerUser: Int = 32
+    @Option(help: "Open connections allowed in all.") var maxConnections: Int = 512
 
     func run() async throws {
         var logger = Logger(label: "ssprd")
@@ -23,6 +26,9 @@ struct SSPRDCommand: AsyncParsableCommand {
         var configuration = DaemonConfiguration(paths: paths, policyPath: config, socketPath: socket)
         configuration.requestsPerUserPerMinute = max(1, rateLimit)
         configuration.idleTimeoutSeconds = Int64(max(1, idleTimeout))
+        configuration.messageTimeoutSeconds = Int64(max(1, messageTimeout))
+        configuration.maximumConnectionsPerUser = max(1, maxConnectionsPerUser)
+        configuration.maximumConnections = max(1, maxConnections)
         let loaded = PolicyLoader.load(path: configuration.policyPath)
         for problem in loaded.problems { logger.error("policy: \(problem)") }
         if !loaded.problems.isEmpty {
