@@ -68,6 +68,8 @@ let package = Package(
                 "SSPRCore", "SSPRSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // `make bench`: figures, never pass/fail (bench/README.md).
+        .executableTarget(name: "sspr-bench", dependencies: ["SSPRCore", "SSPRSystem"]),
         .testTarget(name: "SSPRCoreTests", dependencies: ["SSPRCore", "SSPRSystem"]),
     ]
 )
