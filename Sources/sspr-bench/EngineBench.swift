@@ -28,6 +28,7 @@ final class EngineFixture {
     var populateSeconds = 0.0
     var storeBytes: Int64 = 0
     var rowCounts: [(String, Int64)] = []
+    var tableBytes: [(String, Int64)] = []
 
     static let measuredNames = (1...8).map { "bench\($0)" }
     static let questionIDs = ["first-street", "childhood-friend", "first-teacher"]
@@ -117,6 +118,13 @@ final class EngineFixture {
             _ = try db.query("PRAGMA wal_checkpoint(TRUNCATE)")
             for table in ["methods", "questions", "recovery_codes", "audit"] {
                 rowCounts.append((table, try db.query("SELECT count(*) FROM \(table)").first?.first?.integer ?? -1))
+            }
+            // Bytes per table with its indexes (dbstat; Debian's SQLite has it, skipped where it does not).
+            if let rows = try? db.query("""
+                SELECT coalesce(m.tbl_name, d.name), sum(d.pgsize) FROM dbstat d LEFT JOIN sqlite_master m ON m.name = d.name
+                GROUP BY 1 ORDER BY 2 DESC
+                """) {
+                tableBytes = rows.compactMap { r in r.count == 2 ? r[0].text.flatMap { n in r[1].integer.map { (n, $0) } } : nil }
             }
         } catch {
             fail("store statistics: \(error)")
@@ -213,6 +221,10 @@ func runEngineBench(_ fx: EngineFixture, totpRuns: Int, questionRuns: Int, codeR
     table.value("store on disk", String(format: "%.1f MB", Double(fx.storeBytes) / 1e6), target: "report")
     table.note("store rows: " + fx.rowCounts.map { "\($0.0) \($0.1.formatted())" }.joined(separator: ", ")
                + String(format: "; populated in %.1f s (one transaction); size = db + wal after a TRUNCATE checkpoint (\(fx.storeBytes.formatted()) bytes)", fx.populateSeconds))
+    if !fx.tableBytes.isEmpty {
+        table.note("store bytes by table (with its indexes): " + fx.tableBytes.prefix(5).map { String(format: "%@ %.1f MB", $0.0, Double($0.1) / 1e6) }.joined(separator: ", ")
+                   + String(format: "; %.2f KB per user", Double(fx.storeBytes) / Double(fx.backgroundUsers + fx.measured.count) / 1e3))
+    }
     table.note("answer hashing: \(String(answerHash.prefix(7)))… (libcrypt's preferred method, default cost); one question set = 3 hashes + normalisation + 2 store transactions")
     table.note("TOTP: clock advanced 30 s per verification (fresh step each time); wrong codes go to background users (one failure each, no lockout)")
     return table
