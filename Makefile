@@ -1,7 +1,7 @@
 # sspr: build, test, benchmark and install.
 #   make            release build of pam_sspr.so and sspr
 #   make test       everything CI runs (installs Debian build/test dependencies first when run as root)
-#   make bench      figures: TOTP / questions / recovery-code verification with 100,000 users, store size
+#   make bench      figures: engine with 100,000 users, module load cost, one reset split, 100k-line shadow rewrite
 #   make install    DESTDIR=… PREFIX=/usr; the module goes to the multiarch security directory as pam_sspr.so
 
 SHELL := /bin/bash
@@ -49,9 +49,14 @@ test-pam:
 	$(SWIFT) build -c release --product sspr
 	SSPR_BIN="$(RELEASE_BIN)" python3 -m pytest -q -p no:cacheprovider tests/pam
 
+# Figures, never pass/fail (bench/README.md). Runs as root; writes only under /tmp/sspr-bench-*.
+BENCH_USERS ?= 100000
+BENCH_PAM_RUNS ?= 200
 bench:
+	$(SWIFT) build -c release --product pam_sspr
 	$(SWIFT) build -c release --product sspr-bench
-	"$(RELEASE_BIN)/sspr-bench"
+	"$(RELEASE_BIN)/sspr-bench" --repo "$(CURDIR)" --users $(BENCH_USERS) --shadow-lines $(BENCH_USERS) \
+	  --module-bench "$(CURDIR)/bench/pam_load.sh $(RELEASE_BIN) $(BENCH_PAM_RUNS)"
 
 install: build
 	install -d -m 0755 "$(DESTDIR)$(SECURITYDIR)" "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)/etc/security"

@@ -97,6 +97,8 @@ let package = Package(
                 "SSPRCore", "SSPRSystem", "SSPRVarlink", "SSPRQRCode", "SSPRDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // `make bench`: figures, never pass/fail (bench/README.md).
+        .executableTarget(name: "sspr-bench", dependencies: ["SSPRCore", "SSPRSystem"]),
         .testTarget(name: "SSPRCoreTests", dependencies: ["SSPRCore", "SSPRSystem"]),
         .testTarget(name: "SSPRDaemonTests", dependencies: ["SSPRDaemon", "SSPRVarlink", "SSPRCore", "SSPRSystem"]),
     ]

@@ -1,0 +1,61 @@
+// sspr-bench: figures for `make bench` (blocks 1, 3 and 4; block 2, the module load cost, is bench/pam_load.sh).
+// It prints figures with their targets; it never passes or fails on them. Everything it writes is under
+// /tmp/sspr-bench-*, removed at the end (unless --keep).
+//
+//   sspr-bench [--users N] [--shadow-lines N] [--runs-scale F] [--repo DIR] [--only engine,reset,shadow] [--keep]
+//              [--module-bench "COMMAND ARGS"]   (run after block 1 with the same stdout, so blocks print in order)
+import Foundation
+import Glibc
+
+var users = 100_000
+var shadowLines = 100_000
+var scale = 1.0
+var repo = FileManager.default.currentDirectoryPath
+var only: Set<String> = ["engine", "reset", "shadow"]
+var keep = false
+var moduleBench: [String] = []
+
+var args = CommandLine.arguments.dropFirst().makeIterator()
+while let arg = args.next() {
+    func value() -> String { guard let v = args.next() else { fail("\(arg) needs a value") }; return v }
+    switch arg {
+    case "--users": users = Int(value()) ?? users
+    case "--shadow-lines": shadowLines = Int(value()) ?? shadowLines
+    case "--runs-scale": scale = Double(value()) ?? scale
+    case "--repo": repo = value()
+    case "--only": only = Set(value().split(separator: ",").map(String.init))
+    case "--keep": keep = true
+    case "--module-bench": moduleBench = value().split(separator: " ").map(String.init)
+    default: fail("unknown argument \(arg)")
+    }
+}
+if getuid() != 0 { fail("run as root: the store and the shadow writer insist on root-owned files") }
+guard FileManager.default.fileExists(atPath: repo + "/Tests/Fixtures/sandbox-etc/shadow") else {
+    fail("run from the repository (or pass --repo): Tests/Fixtures/sandbox-etc not found")
+}
+@MainActor func runs(_ n: Int) -> Int { max(3, Int(Double(n) * scale)) }
+
+print("sspr-bench — \(SystemClockInfo.describe()); load average at start \(loadAverage())")
+print("figures are wall times; median, p90 (nearest rank), min..max; N measured runs after warm-up")
+
+var fixture: EngineFixture? = nil
+if only.contains("engine") || only.contains("reset") {
+    let fx = EngineFixture(repo: repo, backgroundUsers: users)
+    fx.populate()
+    fixture = fx
+    if only.contains("engine") { runEngineBench(fx, totpRuns: runs(2000), questionRuns: runs(30), codeRuns: runs(200)).print() }
+}
+if !moduleBench.isEmpty {
+    fflush(nil)
+    _ = spawnTimed(moduleBench, input: "")
+}
+if only.contains("reset"), let fx = fixture {
+    runResetBench(fx, runs: runs(30)).print()
+}
+if only.contains("shadow") {
+    runShadowBench(repo: repo, lines: shadowLines, runs: runs(15)).print()
+}
+print("load average at end \(loadAverage())")
+if let fx = fixture {
+    if keep { progress("kept \(fx.sandbox.root)") } else { fx.sandbox.remove() }
+}
