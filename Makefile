@@ -16,7 +16,7 @@ DEBUG_BIN = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 # Debian packages the build and the tests need.
 DEPS = libpam0g-dev libcrypt-dev libsqlite3-dev liboath-dev libpwquality-dev libqrencode-dev libunistring-dev \
        pkg-config oathtool pamtester sqlite3 valgrind python3 libpam-pwquality login passwd \
-       util-linux binutils
+       util-linux binutils systemd
 
 .PHONY: all build deps test test-swift test-pam bench install uninstall clean
 
@@ -25,6 +25,7 @@ all: build
 build:
 	$(SWIFT) build -c release --product pam_sspr
 	$(SWIFT) build -c release --product sspr
+	$(SWIFT) build -c release --product ssprd
 
 deps:
 	@missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -47,6 +48,7 @@ test-swift:
 test-pam:
 	$(SWIFT) build -c release --product pam_sspr
 	$(SWIFT) build -c release --product sspr
+	$(SWIFT) build -c release --product ssprd
 	SSPR_BIN="$(RELEASE_BIN)" python3 -m pytest -q -p no:cacheprovider tests/pam
 
 # Figures, never pass/fail (bench/README.md). Runs as root; writes only under /tmp/sspr-bench-*.
