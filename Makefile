@@ -6,6 +6,7 @@
 
 SHELL := /bin/bash
 SWIFT ?= swift
+SWIFTC ?= swiftc
 PREFIX ?= /usr
 DESTDIR ?=
 MULTIARCH := $(shell gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
@@ -18,7 +19,7 @@ DEPS = libpam0g-dev libcrypt-dev libsqlite3-dev liboath-dev libpwquality-dev lib
        pkg-config oathtool pamtester sqlite3 valgrind python3 libpam-pwquality login passwd \
        util-linux binutils systemd
 
-.PHONY: all build deps test test-swift test-pam bench install uninstall clean
+.PHONY: all build deps test test-swift test-pam bench install uninstall clean fuzz
 
 all: build
 
@@ -40,6 +41,7 @@ deps:
 test: $(if $(filter 0,$(shell id -u)),deps)
 	$(SWIFT) build --build-tests
 	$(MAKE) test-swift test-pam
+	$(MAKE) fuzz FUZZ_SECONDS=20
 
 test-swift:
 	$(SWIFT) test --skip-build
@@ -73,3 +75,13 @@ uninstall:
 
 clean:
 	rm -rf .build
+
+# libFuzzer on ssprd's message decoder (framer + varlink call decoder). FUZZ_SECONDS sets the run time.
+FUZZ_SECONDS ?= 60
+FUZZ_DIR = .build/fuzz
+fuzz:
+	mkdir -p $(FUZZ_DIR) $(FUZZ_DIR)/corpus
+	$(SWIFTC) -O -sanitize=fuzzer,address -parse-as-library -module-name VarlinkFuzz \
+	  Sources/SSPRVarlink/*.swift fuzz/VarlinkFuzz.swift -o $(FUZZ_DIR)/varlink-fuzz
+	$(FUZZ_DIR)/varlink-fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -dict=fuzz/varlink.dict \
+	  -print_final_stats=1 $(FUZZ_DIR)/corpus fuzz/corpus/varlink
