@@ -19,6 +19,9 @@ public struct PasswordChange {
         self.currentHash = currentHash
     }
 
+    /// The longest password libcrypt will hash (CRYPT_MAX_PASSPHRASE_SIZE, 512, counts the terminating NUL).
+    public static let maximumPasswordBytes = 511
+
     /// Asks for the new password until one is acceptable (`ResetFlow.passwordTries` tries).
     public func choose(conversation: ResetConversation) throws(SSPRError) -> SecretBytes {
         let quality = PasswordQuality(configPath: paths.pwquality)
@@ -36,6 +39,13 @@ public struct PasswordChange {
             }
             if first.containsNUL {
                 try conversation.show([ResetMessages.badPassword("The password contains a NUL character")], asError: true)
+                continue
+            }
+            // libcrypt hashes at most CRYPT_MAX_PASSPHRASE_SIZE - 1 bytes (511); a longer reply (the conversation
+            // allows 512) would pass every check here and then fail at hashing, after the proof was used up.
+            if first.count > PasswordChange.maximumPasswordBytes {
+                try conversation.show([ResetMessages.badPassword("The password is longer than \(PasswordChange.maximumPasswordBytes) bytes")],
+                                      asError: true)
                 continue
             }
             if let reason = quality.problem(newPassword: first, oldPassword: nil, user: user) {

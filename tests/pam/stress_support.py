@@ -1,0 +1,222 @@
+"""Helpers shared by the stress / fault tests (test_pam_unix, test_races, test_shadow_faults, test_valgrind,
+test_conversation_faults). Nothing here touches the host's /etc: everything works on a sandbox root or inside
+a private mount namespace."""
+import json
+import os
+import select
+import subprocess
+import time
+from pathlib import Path
+
+import conftest
+from conftest import MODULE, SSPR
+
+crypt = conftest.crypt
+
+OFFER = "Forgot your password? Type yes to reset it, or press Enter to try again: "
+NOT_AVAILABLE = "Password reset is not available for this account."
+RESET_DONE = "Your password has been reset."
+
+# Linux-PAM result codes (security/_pam_types.h).
+PAM_SUCCESS = 0
+PAM_SYSTEM_ERR = 4
+PAM_PERM_DENIED = 6
+PAM_AUTH_ERR = 7
+PAM_AUTHINFO_UNAVAIL = 9
+PAM_MAXTRIES = 11
+PAM_CONV_ERR = 19
+PAM_AUTHTOK_ERR = 20
+PAM_AUTHTOK_LOCK_BUSY = 22
+PAM_IGNORE = 25
+
+# Scale factor for the long runs (`make stress` sets it); the default keeps the whole set under ~5 minutes.
+SCALE = max(0.01, float(os.environ.get("SSPR_STRESS_SCALE", "1")))
+
+
+def scaled(n):
+    return max(1, int(round(n * SCALE)))
+
+
+# ---------------------------------------------------------------------------------------------- shadow files
+
+def shadow_lines(data):
+    return data.split(b"\n")
+
+
+def entry(data, user):
+    """The fields of `user`'s line (as bytes), or None."""
+    name = user.encode() if isinstance(user, str) else user
+    for line in shadow_lines(data):
+        fields = line.split(b":")
+        if fields[0] == name and len(fields) > 1:
+            return fields
+    return None
+
+
+def hash_of(data, user):
+    fields = entry(data, user)
+    return fields[1].decode() if fields else None
+
+
+def verify(hash_, password):
+    if not hash_ or hash_[0] in "!*":
+        return False
+    pw = password.decode("utf-8", "surrogateescape") if isinstance(password, bytes) else password
+    return crypt.crypt(pw, hash_) == hash_
+
+
+def parses(data):
+    """True when every non-empty line is a comment, a NIS line, a line without ':' kept verbatim, or has at
+    least the name and hash fields; no line is empty except the final terminator."""
+    lines = shadow_lines(data)
+    if lines and lines[-1] == b"":
+        lines = lines[:-1]
+    return all(line != b"" for line in lines)
+
+
+def only_changed(before, after, users):
+    """Asserts every line not belonging to `users` is byte-identical and in the same place; returns the
+    changed lines' users."""
+    a, b = shadow_lines(before), shadow_lines(after)
+    assert len(a) == len(b), f"line count changed: {len(a)} -> {len(b)}"
+    changed = set()
+    names = {u.encode() for u in users}
+    for x, y in zip(a, b):
+        if x != y:
+            name = x.split(b":")[0]
+            assert name == y.split(b":")[0] and name in names, f"unexpected change: {x!r} -> {y!r}"
+            changed.add(name.decode())
+    return changed
+
+
+def leftovers(etc):
+    """Temporary or lock files a writer may leave in an etc directory."""
+    etc = Path(etc)
+    names = []
+    for p in etc.iterdir():
+        n = p.name
+        if n in ("shadow+", "shadow-+", "shadow.lock", "passwd.lock", "group.lock", "gshadow.lock", "passwd+",
+                 "group+", "gshadow+") or (n.startswith("shadow.") and n[7:].isdigit()):
+            names.append(n)
+    return sorted(names)
+
+
+# ---------------------------------------------------------------------------------------------- PAM driver
+
+class PamRun:
+    """One pam_driver process that the test steps prompt by prompt (unlike Sandbox.pam, which runs to the end),
+    so two runs can be brought to the same point and released together, or killed at a chosen moment."""
+
+    def __init__(self, driver, confdir, service, user, extra=(), env=None, prefix=()):
+        self.proc = subprocess.Popen([*prefix, str(driver), str(confdir), service, user, *extra],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     env=env)
+        self.transcript = []
+        self.results = {}
+        self._buf = b""
+
+    def _line(self, timeout):
+        deadline = time.monotonic() + timeout
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self._buf:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"no output from pam_driver; transcript {self.transcript}")
+            r, _, _ = select.select([fd], [], [], left)
+            if r:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    return None
+                self._buf += chunk
+        line, _, self._buf = self._buf.partition(b"\n")
+        return line.decode(errors="replace")
+
+    def next_prompt(self, timeout=60):
+        """Reads messages up to the next prompt; returns its text, or None when the run ended."""
+        while True:
+            line = self._line(timeout)
+            if line is None:
+                return None
+            if line.startswith("RESULT "):
+                k, _, v = line[7:].partition("=")
+                self.results[k] = int(v)
+                continue
+            style, _, text = line.partition("\t")
+            self.transcript.append((style, text))
+            if style.startswith("PROMPT"):
+                return text
+
+    def reply(self, value):
+        if isinstance(value, tuple):
+            msg = f"L {value[1]} {value[2]:02x}" if value[0] == "L" else value[0]
+        else:
+            data = value.encode() if isinstance(value, str) else value
+            msg = "R " + data.hex()
+        self.proc.stdin.write((msg + "\n").encode())
+        self.proc.stdin.flush()
+
+    def answer(self, script, until=None):
+        """Answers prompts from `script` (dict text->reply) until the prompt `until` is asked (left unanswered,
+        returned) or the run ends (None)."""
+        while True:
+            text = self.next_prompt()
+            if text is None or text == until:
+                return text
+            if text not in script:
+                raise AssertionError(f"unexpected prompt {text!r}; transcript {self.transcript}")
+            value = script[text]
+            self.reply(value() if callable(value) else value)
+
+    def finish(self, timeout=120):
+        while self.next_prompt(timeout) is not None:
+            raise AssertionError(f"unexpected prompt at the end; transcript {self.transcript}")
+        self.proc.stdin.close()
+        self.proc.wait(timeout=timeout)
+        return self.results
+
+    def kill(self):
+        self.proc.kill()
+        self.proc.wait()
+        for f in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            try:
+                f.close()
+            except OSError:
+                pass
+
+
+def issue_pass(box, user, reusable=True, ttl="1h"):
+    args = ["admin", "pass", user, "--ttl", ttl] + (["--reusable"] if reusable else [])
+    out = box.sspr(*args).stdout.decode()
+    return out.split(": ", 1)[1].split()[0]
+
+
+def enrol_codes(box, user):
+    out = box.sspr("admin", "enroll", user, "recovery-codes").stdout.decode().split("\n")
+    return [l.strip() for l in out[1:] if l.strip()]
+
+
+def required_stack(box, args=""):
+    """`auth required pam_sspr.so`: the driver then sees the module's own return code."""
+    box.stack(auth=[f"auth required {MODULE} root={box.root} {args}".strip()], session=False)
+
+
+def reset_script(proof_prompt, proof, new):
+    return {OFFER: "yes", proof_prompt: proof, "New password: ": new, "Retype new password: ": new}
+
+
+# ---------------------------------------------------------------------------------------------- namespaces
+
+def run_in_namespace(script, args=(), timeout=300):
+    """Runs a Python script in a private mount namespace (`unshare -m`, private propagation): its mounts vanish
+    with it. The script prints one JSON object on its last stdout line; that object is returned."""
+    r = subprocess.run(["unshare", "-m", "--propagation", "private", "python3", "-c", script, *map(str, args)],
+                       capture_output=True, timeout=timeout)
+    out = r.stdout.decode(errors="replace").strip().split("\n")
+    if r.returncode != 0 or not out or not out[-1].startswith("{"):
+        raise AssertionError(f"namespace script failed rc={r.returncode}\nstdout:{r.stdout.decode(errors='replace')}\n"
+                             f"stderr:{r.stderr.decode(errors='replace')}")
+    return json.loads(out[-1])
+
+
+def sha512(password):
+    return crypt.crypt(password, crypt.mksalt(crypt.METHOD_SHA512))
