@@ -19,7 +19,7 @@ DEPS = libpam0g-dev libcrypt-dev libsqlite3-dev liboath-dev libpwquality-dev lib
        pkg-config oathtool pamtester sqlite3 valgrind python3 libpam-pwquality login passwd \
        util-linux binutils systemd
 
-.PHONY: all build deps test test-swift test-pam bench install uninstall clean fuzz
+.PHONY: all build deps test test-swift test-pam bench install uninstall clean fuzz stress
 
 all: build
 
@@ -47,10 +47,12 @@ test-swift:
 	$(SWIFT) test --skip-build
 
 # The module through the real libpam (pam_start_confdir, private service dir, sandbox root).
-test-pam:
+test-pam-build:
 	$(SWIFT) build -c release --product pam_sspr
 	$(SWIFT) build -c release --product sspr
 	$(SWIFT) build -c release --product ssprd
+
+test-pam: test-pam-build
 	SSPR_BIN="$(RELEASE_BIN)" python3 -m pytest -q -p no:cacheprovider tests/pam
 
 # Figures, never pass/fail (bench/README.md). Runs as root; writes only under /tmp/sspr-bench-*.
@@ -59,8 +61,11 @@ BENCH_PAM_RUNS ?= 200
 bench:
 	$(SWIFT) build -c release --product pam_sspr
 	$(SWIFT) build -c release --product sspr-bench
+	$(SWIFT) build -c release --product sspr
+	$(SWIFT) build -c release --product ssprd
 	"$(RELEASE_BIN)/sspr-bench" --repo "$(CURDIR)" --users $(BENCH_USERS) --shadow-lines $(BENCH_USERS) \
 	  --module-bench "$(CURDIR)/bench/pam_load.sh $(RELEASE_BIN) $(BENCH_PAM_RUNS)"
+	bench/daemon_bench.sh "$(RELEASE_BIN)" 10
 
 install: build
 	install -d -m 0755 "$(DESTDIR)$(SECURITYDIR)" "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)/etc/security"
@@ -85,3 +90,9 @@ fuzz:
 	  Sources/SSPRVarlink/*.swift fuzz/VarlinkFuzz.swift -o $(FUZZ_DIR)/varlink-fuzz
 	$(FUZZ_DIR)/varlink-fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -dict=fuzz/varlink.dict \
 	  -print_final_stats=1 $(FUZZ_DIR)/corpus fuzz/corpus/varlink
+
+# The long attack and fault runs: 5x the kill -9 points (500 writes), the race loops and conversation faults.
+STRESS_SCALE ?= 5
+stress: test-pam-build
+	SSPR_STRESS_SCALE=$(STRESS_SCALE) SSPR_BIN="$(RELEASE_BIN)" python3 -m pytest -q -p no:cacheprovider \
+	  tests/pam/test_races.py tests/pam/test_shadow_faults.py tests/pam/test_conversation_faults.py
