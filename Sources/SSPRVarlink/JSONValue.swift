@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A JSON value, for varlink parameters whose shape depends on the method.
 public enum JSONValue: Codable, Equatable, Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A varlink call: `{"method": "io.sspr.Registration.GetStatus", "parameters": {...}}`.
 public struct VarlinkCall: Codable, Equatable, Sendable {
