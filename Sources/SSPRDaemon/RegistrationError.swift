@@ -14,6 +14,7 @@ public enum RegistrationError: String, Error, Sendable, CaseIterable {
     case notRegistered = "NotRegistered"
     case storeUnavailable = "StoreUnavailable"
     case rateLimited = "RateLimited"
+    case sendFailed = "SendFailed"
     case internalError = "InternalError"
     case invalidParameter = "InvalidParameter"
     case methodNotFound = "MethodNotFound"

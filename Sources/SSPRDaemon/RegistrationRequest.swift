@@ -176,6 +176,34 @@ struct Request {
         return [:]
     }
 
+    /// Sends a code to the address or number being registered (`method`: email or sms, `destination`).
+    func beginContact() throws -> [String: JSONValue] {
+        let user = try target(mutating: true)
+        let kind = try method()
+        guard kind == .email || kind == .sms else { throw RegistrationFailure.invalid("method", "email or sms") }
+        try requireAllowed(kind)
+        guard let destination = try string("destination", maximum: 254) else { throw RegistrationFailure.invalid("destination", "missing") }
+        switch try engine.beginContactRegistration(user: user, kind: kind, typed: destination, context: context) {
+        case .sent(let masked): return ["sent_to": .string(masked)]
+        case .throttled: throw RegistrationFailure(.rateLimited, ["reason": "max_codes per hour reached"])
+        case .failed: throw RegistrationFailure(.sendFailed)
+        case .notRegistered: throw RegistrationFailure(.notRegistered)
+        }
+    }
+
+    /// The code the user received; the address it went to is registered.
+    func confirmContact() throws -> [String: JSONValue] {
+        let user = try target(mutating: true)
+        let kind = try method()
+        guard let code = try string("code", maximum: 16) else { throw RegistrationFailure(.invalidCode) }
+        switch try engine.confirmContactRegistration(user: user, kind: kind, code: SecretBytes(copying: code), context: context) {
+        case .accepted: return [:]
+        case .rejected(let lockedUntil):
+            throw RegistrationFailure(.invalidCode, lockedUntil.map { ["locked_until": .number(Double($0))] } ?? [:])
+        case .lockedOut(let until): throw RegistrationFailure(.lockedOut, ["until": .number(Double(until))])
+        }
+    }
+
     // MARK: Admin methods (mirroring sspr admin)
 
     func adminReport() throws -> [String: JSONValue] {

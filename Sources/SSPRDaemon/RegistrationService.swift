@@ -86,6 +86,8 @@ public final class RegistrationService: @unchecked Sendable {
         case "GenerateRecoveryCodes": return try request.generateRecoveryCodes()
         case "RemoveMethod": return try request.removeMethod()
         case "Confirm": return try request.confirm()
+        case "BeginContact": return try request.beginContact()
+        case "ConfirmContact": return try request.confirmContact()
         case "AdminReport": return try request.adminReport()
         case "AdminAudit": return try request.adminAudit()
         case "AdminUnlock": return try request.adminUnlock()

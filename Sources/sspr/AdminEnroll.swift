@@ -33,7 +33,8 @@ struct AdminEnroll: ParsableCommand {
                 guard let file else { throw CLIError.usage("questions needs --file F") }
                 try enrollQuestions(engine, file: file)
             case .email, .sms:
-                throw CLIError.failed("\(kind.rawValue) registration needs a code sent to the address; it is not available yet")
+                // An address is registered only by proving it: the user runs sspr add email|sms, which sends a code there.
+                throw CLIError.failed("\(kind.rawValue) is registered by proving the address: sspr --user \(user) add \(kind.rawValue) DESTINATION")
             case .tap:
                 throw CLIError.usage("a temporary access pass is issued with: sspr admin pass \(user)")
             }

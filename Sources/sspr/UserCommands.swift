@@ -50,6 +50,7 @@ struct RegisterCommand: ParsableCommand {
             }
             let allowed = (status["allowed_methods"]?.array?.compactMap(\.string) ?? [])
                 .filter { ["totp", "questions", "recovery_code"].contains($0) && !have.contains($0) }
+            // (E-mail and SMS need an address: sspr add email ADDRESS, sspr add sms NUMBER.)
             guard !allowed.isEmpty else { throw CLIError.failed("the policy needs methods this command cannot register; ask your administrator") }
             print("Choose a method to add:")
             for (i, m) in allowed.enumerated() { print("  \(i + 1). \(MethodKind(rawValue: m)?.displayName ?? m)") }
@@ -58,7 +59,7 @@ struct RegisterCommand: ParsableCommand {
                 print("Please type a number from 1 to \(allowed.count).")
                 continue
             }
-            try MethodRegistration(client: client).add(kind)
+            try MethodRegistration(client: client).add(kind, destination: nil)
         }
         throw CLIError.failed("registration not finished; run sspr register again")
     }
@@ -66,16 +67,19 @@ struct RegisterCommand: ParsableCommand {
 
 struct AddCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "add", abstract: "Add a method: totp, questions, recovery-codes (email ADDRESS and sms NUMBER later).")
+        commandName: "add", abstract: "Add a method: totp, questions, recovery-codes, email ADDRESS, sms NUMBER.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "totp, questions or recovery-codes.") var method: String
+    @Argument(help: "totp, questions, recovery-codes, email or sms.") var method: String
     @Argument(help: "The address or number, for email and sms.") var destination: String?
 
     func run() throws {
         guard let kind = MethodKind(name: method), kind.isUserRegistered else { throw CLIError.usage("unknown method \"\(method)\"") }
+        if (kind == .email || kind == .sms) && destination == nil {
+            throw CLIError.usage("sspr add \(kind.rawValue) needs the \(kind == .email ? "ADDRESS" : "NUMBER")")
+        }
         let client = try RegistrationClient(global: global, user: global.user)
-        try MethodRegistration(client: client).add(kind)
+        try MethodRegistration(client: client).add(kind, destination: destination)
     }
 }
 
@@ -109,12 +113,12 @@ struct ConfirmCommand: ParsableCommand {
 struct MethodRegistration {
     let client: RegistrationClient
 
-    func add(_ kind: MethodKind) throws {
+    func add(_ kind: MethodKind, destination: String?) throws {
         switch kind {
         case .totp: try addTOTP()
         case .questions: try addQuestions()
         case .recoveryCode: try addRecoveryCodes()
-        case .email, .sms: throw CLIError.failed("\(kind.rawValue) registration is not available yet")
+        case .email, .sms: try addContact(kind, destination: destination ?? "")
         case .tap: throw CLIError.usage("a temporary access pass is issued by an administrator")
         }
     }
@@ -159,6 +163,23 @@ struct MethodRegistration {
         }
         _ = try client.call("SetQuestions", ["answers": .array(answers)])
         print("Security questions registered.")
+    }
+
+    /// A code goes to the new address or number; it is kept only when the user types that code back.
+    private func addContact(_ kind: MethodKind, destination: String) throws {
+        let begin = try client.call("BeginContact", ["method": .string(kind.rawValue), "destination": .string(destination)])
+        let masked = begin["sent_to"]?.string ?? "the new \(kind == .email ? "address" : "number")"
+        for attempt in 1...3 {
+            let code = try TerminalInput.secret("Code sent to \(masked): ")
+            do {
+                _ = try client.call("ConfirmContact", ["method": .string(kind.rawValue),
+                                                       "code": .string(String(decoding: code.bytes, as: UTF8.self))])
+                print("\(kind == .email ? "E-mail address" : "Phone number") \(masked) registered.")
+                return
+            } catch let error as CLIError where error.message == "that code was not right" && attempt < 3 {
+                print("That code was not right.")
+            }
+        }
     }
 
     private func addRecoveryCodes() throws {

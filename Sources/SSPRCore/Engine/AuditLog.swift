@@ -19,6 +19,7 @@ public struct AuditRecord: Equatable, Sendable {
 /// Audit events, by their stable names.
 public enum AuditEvent: String, Sendable {
     case offer, proof, authenticate, lockout, reset, register, remove, confirm, passIssued = "pass_issued", unlock, enroll, verify
+    case codeSent = "code_sent"
 }
 
 /// Writes audit records to the store and one line each to syslog `authpriv`, and reads them back.

@@ -97,7 +97,7 @@ public final class RecoveryEngine {
     }
 
     /// The lockout discipline around one check: counted as a failure before, withdrawn on success.
-    private func attempt(user: String, method: MethodKind?, context: AuditContext,
+    func attempt(user: String, method: MethodKind?, context: AuditContext,
                          _ check: () throws(SSPRError) -> Bool) throws(SSPRError) -> ProofOutcome {
         let t = now
         let counter = failures
@@ -136,10 +136,9 @@ public final class RecoveryEngine {
         case (.recoveryCode, .code(let code)): return try recoveryCodes.redeem(user: user, typed: code, now: t)
         case (.tap, .code(let code)): return try passes.verify(user: user, typed: code, now: t)
         case (.questions, .answers(let answers)): return try questions.verify(user: user, answers: answers)
-        case (.email, _), (.sms, _):
-            // Codes by e-mail and SMS arrive with their own issue; until then nothing can prove them.
-            return false
-        case (.totp, .answers), (.recoveryCode, .answers), (.tap, .answers), (.questions, .code):
+        case (.email, .code(let code)), (.sms, .code(let code)):
+            return try contactCodes.redeem(user: user, kind: method, purpose: .login, typed: code, now: t) != nil
+        case (.totp, .answers), (.recoveryCode, .answers), (.tap, .answers), (.questions, .code), (.email, .answers), (.sms, .answers):
             return false
         }
     }
@@ -150,6 +149,7 @@ public final class RecoveryEngine {
         try store.transaction { () throws(SSPRError) in try failures.clear(user) }
         try audit.record(.reset, user: user, result: "pass",
                          detail: "methods " + methods.map(\.rawValue).joined(separator: ","), context: context, at: t)
+        notify(.reset(methods: methods), user: user, context: context)
     }
 
     // MARK: Administration
@@ -170,6 +170,7 @@ public final class RecoveryEngine {
         let t = now
         try store.transaction { () throws(SSPRError) in try totp.enroll(user: user, secret: secret, now: t) }
         try audit.record(registrationEvent(user, context), user: user, method: .totp, result: "pass", context: context, at: t)
+        notify(.methodAdded(.totp), user: user, context: context)
     }
 
     public func enrollQuestions(user: String, answers: [QuestionsMethod.Answer], catalogue: QuestionCatalogue,
@@ -180,6 +181,7 @@ public final class RecoveryEngine {
             try questions.enroll(user: user, answers: answers, catalogue: catalogue, now: t)
         }
         try audit.record(registrationEvent(user, context), user: user, method: .questions, result: "pass", context: context, at: t)
+        notify(.methodAdded(.questions), user: user, context: context)
     }
 
     public func generateRecoveryCodes(user: String, context: AuditContext) throws(SSPRError) -> [SecretBytes] {
@@ -187,6 +189,7 @@ public final class RecoveryEngine {
         let t = now
         let codes = try store.transaction { () throws(SSPRError) in try recoveryCodes.generate(user: user, now: t) }
         try audit.record(registrationEvent(user, context), user: user, method: .recoveryCode, result: "pass", context: context, at: t)
+        notify(.methodAdded(.recoveryCode), user: user, context: context)
         return codes
     }
 
@@ -200,6 +203,7 @@ public final class RecoveryEngine {
         try audit.record(.passIssued, user: user, method: .tap, result: "pass",
                          detail: "expires \(SystemClock.utcTimestamp(t + lifetime))\(reusable ? ", reusable" : "")",
                          context: context, at: t)
+        notify(.passIssued, user: user, context: context)
         return pass
     }
 
@@ -213,6 +217,7 @@ public final class RecoveryEngine {
     @discardableResult
     public func remove(user: String, method: MethodKind?, context: AuditContext) throws(SSPRError) -> Int {
         let t = now
+        let formerEmail = try contactCodes.destination(user: user, kind: .email)
         let removed = try store.transaction { () throws(SSPRError) -> Int in
             var n = 0
             for kind in method.map({ [$0] }) ?? MethodKind.allCases {
@@ -231,6 +236,7 @@ public final class RecoveryEngine {
         }
         try audit.record(.remove, user: user, method: method, result: removed > 0 ? "pass" : "none",
                          detail: method == nil ? "all methods" : "", context: context, at: t)
+        if removed > 0 { notify(.methodRemoved(method), user: user, context: context, formerEmails: formerEmail.map { [$0] } ?? []) }
         return removed
     }
 
@@ -239,6 +245,7 @@ public final class RecoveryEngine {
         let t = now
         _ = try store.run("UPDATE methods SET confirmed = ? WHERE user = ?", [.integer(t), .text(user)])
         try audit.record(.confirm, user: user, result: "pass", context: context, at: t)
+        notify(.methodsConfirmed, user: user, context: context)
     }
 
     public func report(user: String) throws(SSPRError) -> UserReport {
@@ -265,7 +272,7 @@ public final class RecoveryEngine {
     }
 
     /// "register" when users change their own methods, "enroll" when an admin does it for them.
-    private func registrationEvent(_ user: String, _ context: AuditContext) -> AuditEvent {
+    func registrationEvent(_ user: String, _ context: AuditContext) -> AuditEvent {
         context.actor == user ? .register : .enroll
     }
 

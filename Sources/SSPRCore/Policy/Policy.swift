@@ -37,6 +37,10 @@ public struct Policy: Equatable, Sendable {
     public var notifyUser = true
     public var notifyAdmins = true
     public var adminMail = "root"
+    /// The From: of every message sspr sends (never taken from a user, a host lookup or PAM_RHOST).
+    public var mailFrom = "root"
+    /// How messages name this machine ("the lab workstations"); never the host name lookup.
+    public var hostLabel = "this computer"
     public var helpdesk: String? = nil
     /// Absolute path as written in the policy (the sandbox root is applied by `SystemPaths`-aware callers).
     public var store = "/var/lib/sspr/sspr.db"

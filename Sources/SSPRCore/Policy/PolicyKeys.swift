@@ -69,10 +69,20 @@ enum PolicyKeys {
         "notify_user": { p, v in boolean(v) { p.notifyUser = $0 } },
         "notify_admins": { p, v in boolean(v) { p.notifyAdmins = $0 } },
         "admin_mail": { p, v in
-            guard !v.isEmpty, !v.contains(where: { c in c == "\n" || c == "\r" || c == "," || c == " " }) else {
-                return "admin_mail must be one address"
+            guard ContactAddress.email(v) != nil || isValidName(v) else {
+                return "admin_mail must be one address (user@example.com or a local name)"
             }
             p.adminMail = v
+            return nil
+        },
+        "mail_from": { p, v in
+            guard ContactAddress.email(v) != nil || isValidName(v) else { return "mail_from must be one address (user@example.com or a local name)" }
+            p.mailFrom = v
+            return nil
+        },
+        "host_label": { p, v in
+            guard (1...80).contains(v.utf8.count) else { return "host_label must be 1 to 80 bytes" }
+            p.hostLabel = v
             return nil
         },
         "helpdesk": { p, v in

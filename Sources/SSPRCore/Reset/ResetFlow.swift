@@ -63,15 +63,17 @@ public struct ResetFlow {
             try? conversation.show([ResetMessages.resetFailed] + helpdeskLines, asError: true)
             throw error
         }
+        conversation.log(.notice, "password of \(sanitisedName(user)) reset with " + used.map(\.rawValue).joined(separator: ","))
+        let signIn = policy.onSuccess == .login
+        try? conversation.show(signIn ? [ResetMessages.resetDone] : [ResetMessages.resetDone, ResetMessages.loginAgain], asError: false)
+        // After the success message: clearing the counters, the audit record and the notices (bounded by the
+        // sender's timeout) never delay it.
         do {
             try engine.resetCompleted(user: user, methods: used, context: context)
         } catch {
             // The password is changed; a failed audit write must not hide that from the user.
             conversation.log(.error, "reset for \(sanitisedName(user)) done, but the store could not record it: \(error)")
         }
-        conversation.log(.notice, "password of \(sanitisedName(user)) reset with " + used.map(\.rawValue).joined(separator: ","))
-        let signIn = policy.onSuccess == .login
-        try? conversation.show(signIn ? [ResetMessages.resetDone] : [ResetMessages.resetDone, ResetMessages.loginAgain], asError: false)
         return .completed(signIn: signIn)
     }
 
@@ -79,15 +81,19 @@ public struct ResetFlow {
     private func proveIdentity(user: String, plan: ResetPlan, engine: RecoveryEngine,
                                conversation: ResetConversation) throws(SSPRError) -> [MethodKind] {
         var used: [MethodKind] = []
+        var unavailable: [MethodKind] = []  // a code that could not be sent: offer the others
         var wrong = 0
         while !plan.isSatisfied(by: used) {
-            let choices = plan.choices(after: used)
+            let choices = plan.choices(after: used).filter { !unavailable.contains($0) }
             guard !choices.isEmpty else {
                 try tellNotAvailable(conversation)
                 throw .notAvailable("no method left for the next gate")
             }
             let method = try choose(choices, step: used.count + 1, of: plan.gates, conversation: conversation)
-            let proof = try ask(method, user: user, engine: engine, conversation: conversation)
+            guard let proof = try ask(method, user: user, engine: engine, conversation: conversation) else {
+                unavailable.append(method)
+                continue
+            }
             switch try engine.verify(user: user, method: method, proof: proof, context: context) {
             case .accepted:
                 used.append(method)
@@ -126,8 +132,9 @@ public struct ResetFlow {
         throw .tooManyAttempts
     }
 
+    /// The proof for `method`, or nil when it cannot be asked for now (a code that could not be sent).
     private func ask(_ method: MethodKind, user: String, engine: RecoveryEngine,
-                     conversation: ResetConversation) throws(SSPRError) -> Proof {
+                     conversation: ResetConversation) throws(SSPRError) -> Proof? {
         switch method {
         case .totp: return .code(try conversation.prompt(ResetMessages.totpPrompt, echo: false))
         case .recoveryCode: return .code(try conversation.prompt(ResetMessages.recoveryCodePrompt, echo: false))
@@ -140,8 +147,18 @@ public struct ResetFlow {
             }
             return .answers(answers)
         case .email, .sms:
-            // No code can be sent until the e-mail/SMS issue lands; the proof is refused like a wrong one.
-            return .code(SecretBytes([]))
+            switch try engine.sendLoginCode(user: user, kind: method, context: context) {
+            case .sent(let masked):
+                return .code(try conversation.prompt(ResetMessages.codeSentPrompt(masked), echo: false))
+            case .throttled:
+                try conversation.show([ResetMessages.tooManyCodes], asError: true)
+            case .failed(let reason):
+                conversation.log(.warning, "code for \(sanitisedName(user)) not sent: \(reason)")
+                try conversation.show([ResetMessages.codeNotSent], asError: true)
+            case .notRegistered:
+                try conversation.show([ResetMessages.codeNotSent], asError: true)
+            }
+            return nil
         }
     }
 

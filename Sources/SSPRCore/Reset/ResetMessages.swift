@@ -14,6 +14,8 @@ public enum ResetMessages {
     public static let passPrompt = "Temporary access pass: "
     public static func codeSentPrompt(_ masked: String) -> String { "Code sent to \(masked): " }
     public static let wrongProof = "That was not right."
+    public static let codeNotSent = "The code could not be sent. Choose another method."
+    public static let tooManyCodes = "Too many codes were sent in the last hour. Choose another method or try again later."
     public static let newPassword = "New password: "
     public static let retypePassword = "Retype new password: "
     public static let passwordsDiffer = "Sorry, passwords do not match."

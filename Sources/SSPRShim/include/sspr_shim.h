@@ -40,4 +40,9 @@ int sspr_utf8_casefold_nfc(const unsigned char *bytes, size_t length, unsigned c
 typedef struct sspr_ucred { pid_t pid; uid_t uid; gid_t gid; } sspr_ucred;
 int sspr_so_peercred(void);
 
+/* Starts `path` with `argv` and `envp` through posix_spawn (no code of ours runs in the child, which matters
+ * inside login or sshd): stdin from `stdin_fd`, stdout and stderr to /dev/null, every other descriptor closed,
+ * default signal dispositions, an empty signal mask, its own process group. Returns 0 or an errno. */
+int sspr_spawn(const char *path, char *const argv[], char *const envp[], int stdin_fd, int *pid);
+
 #endif

@@ -1,0 +1,109 @@
+import SSPRSystem
+
+/// How a code by e-mail or SMS went out.
+public enum CodeDelivery: Equatable, Sendable {
+    case sent(masked: String)
+    /// `max_codes` per hour reached (for the user or the destination).
+    case throttled
+    /// The sender failed or timed out; the reason is for the log.
+    case failed(String)
+    case notRegistered
+}
+
+extension RecoveryEngine {
+    public var contactCodes: ContactCodeMethod { ContactCodeMethod(store: store, policy: policy) }
+    public var sender: MessageSender { MessageSender(policy: policy, paths: paths) }
+    public var notifier: Notifier { Notifier(sender: sender, policy: policy) }
+
+    /// At login: a code to the user's registered address or number.
+    public func sendLoginCode(user: String, kind: MethodKind, context: AuditContext) throws(SSPRError) -> CodeDelivery {
+        guard kind == .email || kind == .sms, let destination = try contactCodes.destination(user: user, kind: kind) else {
+            return .notRegistered
+        }
+        return try sendCode(user: user, kind: kind, purpose: .login, destination: destination, context: context)
+    }
+
+    /// Registration, step 1: validates `typed` and sends a code to it. Nothing is registered yet.
+    public func beginContactRegistration(user: String, kind: MethodKind, typed: String, context: AuditContext) throws(SSPRError) -> CodeDelivery {
+        guard accounts.account(named: user) != nil else { throw .invalidInput("no such account: \(user)") }
+        guard policy.allows(kind) else { throw .notPermitted("the policy does not allow \(kind.rawValue)") }
+        let destination: String
+        switch kind {
+        case .email:
+            guard let address = ContactAddress.email(typed) else { throw .invalidInput("not a valid e-mail address (user@example.com)") }
+            destination = address
+        case .sms:
+            guard let number = ContactAddress.phone(typed) else { throw .invalidInput("not a valid phone number (+ and 6 to 15 digits)") }
+            guard policy.smsCommand != nil else { throw .notPermitted("sms_command is not configured") }
+            destination = number
+        default:
+            throw .invalidInput("\(kind.rawValue) is not an address method")
+        }
+        return try sendCode(user: user, kind: kind, purpose: .registration, destination: destination, context: context)
+    }
+
+    /// Registration, step 2: the code the user typed back. Counted toward lockout like any proof; on success
+    /// the address the code went to (from the store) becomes the user's method.
+    public func confirmContactRegistration(user: String, kind: MethodKind, code: SecretBytes, context: AuditContext) throws(SSPRError) -> ProofOutcome {
+        let t = now
+        var verified: String? = nil
+        let outcome = try attempt(user: user, method: kind, context: context) { () throws(SSPRError) -> Bool in
+            verified = try contactCodes.redeem(user: user, kind: kind, purpose: .registration, typed: code, now: t)
+            return verified != nil
+        }
+        if outcome == .accepted, let destination = verified {
+            try contactCodes.register(user: user, kind: kind, destination: destination, now: t)
+            try audit.record(registrationEvent(user, context), user: user, method: kind, result: "pass",
+                             detail: ContactAddress.mask(destination, kind: kind), context: context, at: t)
+            notify(.methodAdded(kind), user: user, context: context)
+        }
+        return outcome
+    }
+
+    private func sendCode(user: String, kind: MethodKind, purpose: ContactCodeMethod.Purpose, destination: String,
+                          context: AuditContext) throws(SSPRError) -> CodeDelivery {
+        let t = now
+        let code = try store.transaction { () throws(SSPRError) -> SecretBytes? in
+            try contactCodes.issue(user: user, kind: kind, purpose: purpose, destination: destination, now: t)
+        }
+        let masked = ContactAddress.mask(destination, kind: kind)
+        guard let code else {
+            try audit.record(.codeSent, user: user, method: kind, result: "throttled", detail: masked, context: context, at: t)
+            return .throttled
+        }
+        let minutes = max(1, policy.codeTTL / 60)
+        let digits = String(decoding: code.bytes, as: UTF8.self)
+        do {
+            if kind == .email {
+                let body = """
+                    Your password reset code for the account \(user) on \(policy.hostLabel) is:
+
+                        \(digits)
+
+                    It is valid for \(minutes) minute\(minutes == 1 ? "" : "s") and works once.
+                    If you did not ask for it, someone may be trying to get into your account: \
+                    \(policy.helpdesk.map { "contact the helpdesk (\($0))" } ?? "tell your system administrator").
+                    """
+                try sender.sendMail(to: [destination], subject: "Your password reset code", body: body)
+            } else {
+                try sender.sendText(to: destination, text: "Password reset code for \(user): \(digits) (valid \(minutes) min). Not you? Tell your admin.")
+            }
+        } catch {
+            try audit.record(.codeSent, user: user, method: kind, result: "fail", detail: "\(masked): \(error)", context: context, at: t)
+            return .failed(error.description)
+        }
+        try audit.record(.codeSent, user: user, method: kind, result: "pass", detail: masked, context: context, at: t)
+        return .sent(masked: masked)
+    }
+
+    /// Sends the notices for `event`; failures are logged to syslog, never thrown.
+    /// `formerEmails`: addresses that were just removed still hear about it (an intruder removing your
+    /// address is exactly what you must be told).
+    func notify(_ event: Notifier.Event, user: String, context: AuditContext, formerEmails: [String] = []) {
+        let account = accounts.account(named: user)
+        var emails = (try? contactCodes.destination(user: user, kind: .email)).flatMap { $0 }.map { [$0] } ?? []
+        for address in formerEmails where !emails.contains(address) { emails.append(address) }
+        let failures = notifier.notify(event, user: user, isAdmin: account.map(isAdmin) ?? false, emails: emails, context: context, at: now)
+        for failure in failures { Syslog.write(.warning, "notification for \(user) not sent: \(failure)") }
+    }
+}

@@ -1,0 +1,64 @@
+import SSPRSystem
+
+/// Tells the people concerned after a reset or a method change (issue: notifications): the user's registered
+/// addresses and the account's local mailbox, and `admin_mail` when a member of `admin_groups` reset their
+/// password. What happened, when, where (service, tty, remote host), whom to call. Failures are logged by the
+/// caller and never undo or delay what was done beyond the sender's timeout.
+public struct Notifier {
+    let sender: MessageSender
+    let policy: Policy
+
+    public enum Event: Sendable {
+        case reset(methods: [MethodKind])
+        case methodAdded(MethodKind)
+        case methodRemoved(MethodKind?)
+        case methodsConfirmed
+        case passIssued
+    }
+
+    /// Sends the notices; returns a description of each failure (empty when all went out or none was due).
+    @discardableResult
+    public func notify(_ event: Event, user: String, isAdmin: Bool, emails: [String], context: AuditContext, at time: Int64) -> [String] {
+        var failures: [String] = []
+        let what: String
+        switch event {
+        case .reset(let methods): what = "The password of your account \(user) was reset (proved with: \(methods.map(\.displayName).joined(separator: ", ")))."
+        case .methodAdded(let kind): what = "A password reset method was added to your account \(user): \(kind.displayName)."
+        case .methodRemoved(let kind): what = "Password reset methods were removed from your account \(user): \(kind?.displayName ?? "all of them")."
+        case .methodsConfirmed: what = "Your password reset methods for the account \(user) were confirmed."
+        case .passIssued: what = "A temporary access pass was issued for your account \(user) by the helpdesk."
+        }
+        var body = "\(what)\n\n"
+        body += "When:    \(SystemClock.localTime(time)) (\(SystemClock.utcTimestamp(time)))\n"
+        body += "Where:   \(policy.hostLabel), service \(MessageSender.bodySafe(context.service)), terminal \(MessageSender.bodySafe(context.tty))"
+        if !context.rhost.isEmpty { body += ", from host \(MessageSender.bodySafe(context.rhost))" }
+        body += "\n\nIf this was not you, "
+        body += policy.helpdesk.map { "contact the helpdesk now: \($0)\n" } ?? "contact your system administrator now.\n"
+        if policy.notifyUser {
+            do {
+                try sender.sendMail(to: emails + [user], subject: "Security notice: \(subjectLine(event))", body: body)
+            } catch {
+                failures.append("user notice: \(error)")
+            }
+        }
+        if case .reset = event, isAdmin, policy.notifyAdmins {
+            let adminBody = "An administrator account reset its password through sspr.\n\nAccount: \(user)\n" + body
+            do {
+                try sender.sendMail(to: [policy.adminMail], subject: "sspr: administrator \(user) reset their password", body: adminBody)
+            } catch {
+                failures.append("admin notice: \(error)")
+            }
+        }
+        return failures
+    }
+
+    private func subjectLine(_ event: Event) -> String {
+        switch event {
+        case .reset: return "your password was reset"
+        case .methodAdded: return "a password reset method was added"
+        case .methodRemoved: return "password reset methods were removed"
+        case .methodsConfirmed: return "password reset methods confirmed"
+        case .passIssued: return "a temporary access pass was issued"
+        }
+    }
+}
