@@ -7,11 +7,14 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 SWIFTC ?= swiftc
+# Release builds carry the Swift runtime inside (the module always does): the programs then need no toolchain
+# libraries at run time, and ssprd maps only what it uses (idle RSS 16 MB instead of 24).
+RELEASE = -c release --static-swift-stdlib
 PREFIX ?= /usr
 DESTDIR ?=
 MULTIARCH := $(shell gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
 SECURITYDIR ?= /usr/lib/$(MULTIARCH)/security
-RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)
+RELEASE_BIN = $(shell $(SWIFT) build $(RELEASE) --show-bin-path 2>/dev/null)
 DEBUG_BIN = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 
 # Debian packages the build and the tests need.
@@ -24,9 +27,9 @@ DEPS = libpam0g-dev libcrypt-dev libsqlite3-dev liboath-dev libpwquality-dev lib
 all: build
 
 build:
-	$(SWIFT) build -c release --product pam_sspr
-	$(SWIFT) build -c release --product sspr
-	$(SWIFT) build -c release --product ssprd
+	$(SWIFT) build $(RELEASE) --product pam_sspr
+	$(SWIFT) build $(RELEASE) --product sspr
+	$(SWIFT) build $(RELEASE) --product ssprd
 
 deps:
 	@missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -48,9 +51,9 @@ test-swift:
 
 # The module through the real libpam (pam_start_confdir, private service dir, sandbox root).
 test-pam-build:
-	$(SWIFT) build -c release --product pam_sspr
-	$(SWIFT) build -c release --product sspr
-	$(SWIFT) build -c release --product ssprd
+	$(SWIFT) build $(RELEASE) --product pam_sspr
+	$(SWIFT) build $(RELEASE) --product sspr
+	$(SWIFT) build $(RELEASE) --product ssprd
 
 test-pam: test-pam-build
 	SSPR_BIN="$(RELEASE_BIN)" python3 -m pytest -q -p no:cacheprovider tests/pam
@@ -59,10 +62,10 @@ test-pam: test-pam-build
 BENCH_USERS ?= 100000
 BENCH_PAM_RUNS ?= 200
 bench:
-	$(SWIFT) build -c release --product pam_sspr
-	$(SWIFT) build -c release --product sspr-bench
-	$(SWIFT) build -c release --product sspr
-	$(SWIFT) build -c release --product ssprd
+	$(SWIFT) build $(RELEASE) --product pam_sspr
+	$(SWIFT) build $(RELEASE) --product sspr-bench
+	$(SWIFT) build $(RELEASE) --product sspr
+	$(SWIFT) build $(RELEASE) --product ssprd
 	"$(RELEASE_BIN)/sspr-bench" --repo "$(CURDIR)" --users $(BENCH_USERS) --shadow-lines $(BENCH_USERS) \
 	  --module-bench "$(CURDIR)/bench/pam_load.sh $(RELEASE_BIN) $(BENCH_PAM_RUNS)"
 	bench/daemon_bench.sh "$(RELEASE_BIN)" 10
