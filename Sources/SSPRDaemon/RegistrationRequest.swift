@@ -77,7 +77,7 @@ struct Request {
     func getStatus() throws -> [String: JSONValue] {
         let user = try target(mutating: false)
         let report = try engine.report(user: user)
-        let admin = engine.accounts.account(named: user).map(engine.isAdmin) ?? false
+        let admin = report.isAdmin
         var result: [String: JSONValue] = [
             "user": .string(user),
             "authenticated": .bool(isAuthenticated),

@@ -257,7 +257,8 @@ public final class RecoveryEngine {
         return UserReport(user: user, methods: methods, lastConfirmed: confirmed,
                           recoveryCodesLeft: try recoveryCodes.remaining(user: user), reconfirmDue: due,
                           lockedUntil: try failures.lockedUntil(user, now: t), recentFailures: try failures.failures(user, now: t),
-                          meetsPolicy: ResetPlan.make(policy: policy, registered: methods.filter { $0 != .tap }, isAdmin: admin) != nil)
+                          meetsPolicy: ResetPlan.make(policy: policy, registered: methods.filter { $0 != .tap }, isAdmin: admin) != nil,
+                          isAdmin: admin)
     }
 
     /// Every user with a registration, a pass, failures or a lockout.

@@ -9,4 +9,6 @@ public struct UserReport: Equatable, Sendable {
     public let lockedUntil: Int64?
     public let recentFailures: Int
     public let meetsPolicy: Bool
+    /// Member of `admin_groups` (two gates, no questions).
+    public let isAdmin: Bool
 }
