@@ -35,6 +35,9 @@ public enum SQLiteValue: Equatable, Sendable {
 /// no statement outlives a call and no caller sees a C pointer.
 public final class SQLiteDatabase {
     private var handle: OpaquePointer?
+    /// Prepared statements by SQL text, reset after each use: the same few statements run on every request,
+    /// and preparing is a good part of their cost.
+    private var statements: [String: OpaquePointer] = [:]
 
     /// Opens (and with `create`, creates) the database at `path`. The path must already have been checked by
     /// the caller: SQLite follows symlinks. `SQLITE_OPEN_NOFOLLOW` refuses a symlink as the last component anyway.
@@ -53,7 +56,10 @@ public final class SQLiteDatabase {
         sqlite3_extended_result_codes(db, 1)
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    deinit {
+        for statement in statements.values { sqlite3_finalize(statement) }
+        sqlite3_close_v2(handle)
+    }
 
     /// How long a writer waits for another process's lock before failing with SQLITE_BUSY.
     public func setBusyTimeout(milliseconds: Int32) {
@@ -75,10 +81,26 @@ public final class SQLiteDatabase {
 
     /// Runs one statement with parameters and returns every row.
     public func query(_ sql: String, _ parameters: [SQLiteValue] = []) throws(SQLiteError) -> [[SQLiteValue]] {
-        var statement: OpaquePointer?
-        var rc = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
-        guard rc == SQLITE_OK, let statement else { throw lastError(rc) }
-        defer { sqlite3_finalize(statement) }
+        var rc: Int32 = SQLITE_OK
+        let statement: OpaquePointer
+        if let cached = statements[sql] {
+            statement = cached
+        } else {
+            var prepared: OpaquePointer?
+            rc = sqlite3_prepare_v2(handle, sql, -1, &prepared, nil)
+            guard rc == SQLITE_OK, let prepared else { throw lastError(rc) }
+            if statements.count < 128 { statements[sql] = prepared }
+            statement = prepared
+        }
+        let cached = statements[sql] == statement
+        defer {
+            if cached {
+                sqlite3_reset(statement)
+                sqlite3_clear_bindings(statement)
+            } else {
+                sqlite3_finalize(statement)
+            }
+        }
         for (index, value) in parameters.enumerated() {
             let position = Int32(index + 1)
             switch value {
