@@ -117,8 +117,11 @@ OWN = $(if $(filter 0,$(shell id -u)),-o root -g root)
 
 # Installed binaries carry the Swift runtime (--static-swift-stdlib): they must not depend on the toolchain in
 # /opt. A separate scratch path keeps this from relinking the development build (and back) every time.
+# Hardening for the shipped binaries: full RELRO and _FORTIFY_SOURCE in the C parts.
 DIST_SCRATCH ?= .build/dist
 DIST_BIN = $(DIST_SCRATCH)/release
+DIST_FLAGS = -c release --static-swift-stdlib --scratch-path $(DIST_SCRATCH) \
+             -Xlinker -z -Xlinker now -Xlinker -z -Xlinker relro -Xcc -D_FORTIFY_SOURCE=2
 BUILD_DEPS = libpam0g-dev libcrypt-dev libsqlite3-dev liboath-dev libpwquality-dev libqrencode-dev libunistring-dev \
              pkg-config scdoc gcc libc6-dev
 MANPAGES = .build/man/sspr.1 .build/man/ssprd.8 .build/man/pam_sspr.8 .build/man/sspr.conf.5
@@ -140,9 +143,9 @@ build-deps:
 build-dist:
 	@if [ ! -d $(DIST_SCRATCH)/checkouts ] && [ -d .build/checkouts ]; then \
 	  mkdir -p $(DIST_SCRATCH) && cp -a .build/checkouts .build/repositories .build/workspace-state.json $(DIST_SCRATCH)/; fi
-	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(DIST_SCRATCH) --product pam_sspr
-	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(DIST_SCRATCH) --product sspr
-	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(DIST_SCRATCH) --product ssprd
+	$(SWIFT) build $(DIST_FLAGS) --product pam_sspr
+	$(SWIFT) build $(DIST_FLAGS) --product sspr
+	$(SWIFT) build $(DIST_FLAGS) --product ssprd
 
 man: $(MANPAGES)
 
@@ -151,11 +154,17 @@ man: $(MANPAGES)
 	@command -v scdoc >/dev/null || { echo "scdoc is missing: apt-get install scdoc (or make build-deps)"; exit 1; }
 	scdoc < $< > $@
 
-completions: $(if $(NO_BUILD),,build-dist)
+completions: $(if $(NO_BUILD),,build-dist) $(COMPLETIONS)
+
+.build/completions/sspr.bash: $(DIST_BIN)/sspr
 	@mkdir -p .build/completions
-	"$(DIST_BIN)/sspr" --generate-completion-script bash > .build/completions/sspr.bash
-	"$(DIST_BIN)/sspr" --generate-completion-script zsh > .build/completions/_sspr
-	"$(DIST_BIN)/sspr" --generate-completion-script fish > .build/completions/sspr.fish
+	"$<" --generate-completion-script bash | sed '1{/^#!/d}' > $@
+.build/completions/_sspr: $(DIST_BIN)/sspr
+	@mkdir -p .build/completions
+	"$<" --generate-completion-script zsh > $@
+.build/completions/sspr.fish: $(DIST_BIN)/sspr
+	@mkdir -p .build/completions
+	"$<" --generate-completion-script fish > $@
 
 # Files only, under DESTDIR: what make install and make deb share. Never overwrites an existing config file.
 install-files: man completions
@@ -225,6 +234,7 @@ DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 DEB = sspr_$(VERSION)_$(DEB_ARCH).deb
 DEB_WORK = .build/deb
 DEB_ROOT = $(DEB_WORK)/root
+DEB_COMPRESS ?= xz
 
 # A binary package with dpkg-deb: the files of make install (PREFIX=/usr), maintainer scripts from
 # packaging/debian, Depends from dpkg-shlibdeps on the three binaries.
@@ -233,6 +243,7 @@ deb: $(if $(NO_BUILD),,build-dist) man completions
 	$(MAKE) --no-print-directory install-files NO_BUILD=1 DESTDIR="$(CURDIR)/$(DEB_ROOT)" PREFIX=/usr \
 	  SECURITYDIR=/usr/lib/$(MULTIARCH)/security UNITDIR=/lib/systemd/system SYSCONFDIR=/etc LOCALSTATEDIR=/var
 	@set -e; R="$(DEB_ROOT)"; \
+	rmdir "$$R/var/lib/sspr" "$$R/var/lib" "$$R/var"; \
 	install -d -m 0755 "$$R/DEBIAN" "$$R/usr/share/doc/sspr"; \
 	install -m 0644 packaging/debian/copyright "$$R/usr/share/doc/sspr/copyright"; \
 	sed -e 's/@VERSION@/$(VERSION)/' -e "s/@DATE@/$$(git log -1 --format=%aD 2>/dev/null || date -R)/" \
@@ -240,6 +251,8 @@ deb: $(if $(NO_BUILD),,build-dist) man completions
 	chmod 0644 "$$R/usr/share/doc/sspr/changelog.gz"; \
 	for s in postinst prerm postrm; do install -m 0755 packaging/debian/$$s "$$R/DEBIAN/$$s"; done; \
 	install -m 0644 packaging/debian/conffiles "$$R/DEBIAN/conffiles"; \
+	strip --strip-unneeded --remove-section=.comment --remove-section=.note "$$R/usr/bin/sspr" "$$R/usr/sbin/ssprd" \
+	  "$$R/usr/lib/$(MULTIARCH)/security/pam_sspr.so"; \
 	mkdir -p $(DEB_WORK)/debian; printf 'Source: sspr\n\nPackage: sspr\nArchitecture: any\n' > $(DEB_WORK)/debian/control; \
 	deps=$$(cd $(DEB_WORK) && dpkg-shlibdeps -O root/usr/bin/sspr root/usr/sbin/ssprd \
 	        root/usr/lib/$(MULTIARCH)/security/pam_sspr.so | sed -n 's/^shlibs:Depends=//p'); \
@@ -249,7 +262,7 @@ deb: $(if $(NO_BUILD),,build-dist) man completions
 	  packaging/debian/control.in > "$$R/DEBIAN/control"; \
 	(cd "$$R" && find . -type f ! -path './DEBIAN/*' -printf '%P\0' | sort -z | xargs -0 md5sum) > "$$R/DEBIAN/md5sums"; \
 	chmod 0644 "$$R/DEBIAN/md5sums"
-	dpkg-deb --root-owner-group -Zxz --build $(DEB_ROOT) $(DEB)
+	dpkg-deb --root-owner-group -Z$(DEB_COMPRESS) --build $(DEB_ROOT) $(DEB)
 	@dpkg-deb --info $(DEB) | sed -n '/Depends/p'
 
 deb-check: deb
@@ -262,4 +275,4 @@ demo: $(if $(NO_BUILD),,build)
 
 # Packaging tests: DESTDIR file set, install/uninstall for real inside a mount namespace, the .deb, man pages, demo.
 test-install: build-dist man completions build
-	SSPR_BIN="$(RELEASE_BIN)" SSPR_DIST_BIN="$(DIST_BIN)" python3 -m pytest -q -p no:cacheprovider tests/install
+	SSPR_BIN="$(RELEASE_BIN)" SSPR_DIST_BIN="$(abspath $(DIST_BIN))" python3 -m pytest -q -p no:cacheprovider tests/install

@@ -68,7 +68,7 @@ $(echo "$CODES" | sed 's/^ */      /')
 
 What happens next: a login prompt for "$USER_NAME" through the real libpam. Type any password: pam_unix
 checks the host's /etc/shadow, which has no "$USER_NAME", so it fails and pam_sspr asks
-"Forgot your password?". Type yes, choose a method, prove it, and set a new password (10+ characters).
+"Forgot your password?". Type yes, choose a method, prove it, and set a new password (10 or more characters, not containing the account name).
 
 Shadow line before: $(grep "^$USER_NAME:" "$SB/etc/shadow" | cut -c1-60)...
 
