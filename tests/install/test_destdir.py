@@ -47,6 +47,14 @@ def test_install_into_destdir_file_set_modes_owners(tmp_path):
     for binary in ("usr/bin/sspr", "usr/sbin/ssprd", f"usr/lib/{MULTIARCH}/security/pam_sspr.so"):
         ldd = subprocess.run(["ldd", str(dest / binary)], capture_output=True, text=True).stdout
         assert "not found" not in ldd and "/opt/" not in ldd and "libswift" not in ldd, ldd
+    # The shipped module (a separate static-stdlib build) is shaped like the tested one: pam_sm_* only, nodelete.
+    module = dest / f"usr/lib/{MULTIARCH}/security/pam_sspr.so"
+    out = subprocess.run(["nm", "-D", "--defined-only", "--extern-only", str(module)], capture_output=True, text=True).stdout
+    assert {l.split()[-1] for l in out.splitlines() if l.strip()} == {
+        "pam_sm_authenticate", "pam_sm_setcred", "pam_sm_acct_mgmt", "pam_sm_open_session", "pam_sm_close_session",
+        "pam_sm_chauthtok"}
+    dyn = subprocess.run(["readelf", "-d", str(module)], capture_output=True, text=True).stdout
+    assert "NODELETE" in dyn and "BIND_NOW" in dyn
     for shell in ("bash", "zsh", "fish"):
         assert "admin" in (dest / {"bash": "usr/share/bash-completion/completions/sspr", "zsh": "usr/share/zsh/vendor-completions/_sspr",
                                    "fish": "usr/share/fish/vendor_completions.d/sspr.fish"}[shell]).read_text()
