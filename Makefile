@@ -8,21 +8,23 @@ SHELL := /bin/bash
 SWIFT ?= swift
 SWIFTC ?= swiftc
 # Release builds carry the Swift runtime inside (the module always does): the programs then need no toolchain
-# libraries at run time, and ssprd maps only what it uses (idle RSS 16 MB instead of 24).
-RELEASE = -c release --static-swift-stdlib
+# libraries at run time, and ssprd maps only what it uses (idle RSS 16 MB instead of 24). They are also what is
+# installed and packaged, hence the hardening: full RELRO, immediate binding, _FORTIFY_SOURCE in the C parts.
+# (One set of flags for tests and install: switching flags in one scratch path recompiles everything.)
+RELEASE = -c release --static-swift-stdlib -Xlinker -z -Xlinker now -Xlinker -z -Xlinker relro -Xcc -D_FORTIFY_SOURCE=2
 PREFIX ?= /usr
 DESTDIR ?=
 MULTIARCH := $(shell gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
-SECURITYDIR ?= /usr/lib/$(MULTIARCH)/security
+SECURITYDIR ?= $(PREFIX)/lib/$(MULTIARCH)/security
 RELEASE_BIN = $(shell $(SWIFT) build $(RELEASE) --show-bin-path 2>/dev/null)
 DEBUG_BIN = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 
 # Debian packages the build and the tests need.
 DEPS = libpam0g-dev libcrypt-dev libsqlite3-dev liboath-dev libpwquality-dev libqrencode-dev libunistring-dev \
        pkg-config oathtool pamtester sqlite3 valgrind python3 libpam-pwquality login passwd \
-       util-linux binutils systemd python3-aiosmtpd msmtp
+       util-linux binutils systemd python3-aiosmtpd msmtp scdoc dpkg-dev man-db
 
-.PHONY: all build deps test test-swift test-pam bench install uninstall clean fuzz stress
+.PHONY: all build deps test test-swift test-pam bench clean fuzz stress
 
 all: build
 
@@ -43,7 +45,7 @@ deps:
 
 test: $(if $(filter 0,$(shell id -u)),deps)
 	$(SWIFT) build --build-tests
-	$(MAKE) test-swift test-pam
+	$(MAKE) test-swift test-pam test-install
 	$(MAKE) fuzz FUZZ_SECONDS=20
 
 test-swift:
@@ -70,17 +72,6 @@ bench:
 	  --module-bench "$(CURDIR)/bench/pam_load.sh $(RELEASE_BIN) $(BENCH_PAM_RUNS)"
 	bench/daemon_bench.sh "$(RELEASE_BIN)" 10
 
-install: build
-	install -d -m 0755 "$(DESTDIR)$(SECURITYDIR)" "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)/etc/security"
-	install -m 0644 "$(RELEASE_BIN)/libpam_sspr.so" "$(DESTDIR)$(SECURITYDIR)/pam_sspr.so"
-	install -m 0755 "$(RELEASE_BIN)/sspr" "$(DESTDIR)$(PREFIX)/bin/sspr"
-	test -e "$(DESTDIR)/etc/security/sspr.conf" || install -m 0644 config/sspr.conf "$(DESTDIR)/etc/security/sspr.conf"
-	test -e "$(DESTDIR)/etc/security/sspr-questions.conf" || install -m 0644 config/sspr-questions.conf "$(DESTDIR)/etc/security/sspr-questions.conf"
-	install -d -m 0700 "$(DESTDIR)/var/lib/sspr"
-
-uninstall:
-	rm -f "$(DESTDIR)$(SECURITYDIR)/pam_sspr.so" "$(DESTDIR)$(PREFIX)/bin/sspr"
-
 clean:
 	rm -rf .build
 
@@ -99,3 +90,184 @@ STRESS_SCALE ?= 5
 stress: test-pam-build
 	SSPR_STRESS_SCALE=$(STRESS_SCALE) SSPR_BIN="$(RELEASE_BIN)" python3 -m pytest -q -p no:cacheprovider \
 	  tests/pam/test_races.py tests/pam/test_shadow_faults.py tests/pam/test_conversation_faults.py
+
+# --- install, package, man, demo (issue 7) ---
+#   sudo make install    build-deps, a release build, files under DESTDIR/PREFIX; with DESTDIR empty also the
+#                        sspr-admin group, /var/lib/sspr, pam-auth-update --enable sspr, ssprd.socket (systemd only)
+#   sudo make uninstall  pam-auth-update --remove sspr first, then the files (edited config and a non-empty store stay)
+#   make deb             sspr_$(VERSION)_<arch>.deb with dpkg-deb;  make deb-check: lintian on it
+#   make man             roff pages from man/*.scd (scdoc) into .build/man
+#   sudo make demo       a sandboxed reset through the real libpam; never touches the host's accounts
+#   make test-install    tests/install (DESTDIR install, install/uninstall in a mount namespace, man, demo)
+# Install-only knobs: NO_BUILD=1 installs what is built already; ENABLE_PAM=no skips pam-auth-update.
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0)
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+SYSCONFDIR ?= /etc
+LOCALSTATEDIR ?= /var
+STOREDIR ?= $(LOCALSTATEDIR)/lib/sspr
+PAMCONFIGDIR ?= /usr/share/pam-configs
+UNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR ?= $(DATADIR)/zsh/vendor-completions
+FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
+ENABLE_PAM ?= yes
+ADMIN_GROUP = sspr-admin
+# The directories libpam searches for a bare "pam_sspr.so"; anywhere else the profile names the full path.
+PAM_DEFAULT_DIRS = /lib/$(MULTIARCH)/security /usr/lib/$(MULTIARCH)/security
+PAM_MODULE_NAME = $(if $(filter $(SECURITYDIR),$(PAM_DEFAULT_DIRS)),pam_sspr.so,$(SECURITYDIR)/pam_sspr.so)
+OWN = $(if $(filter 0,$(shell id -u)),-o root -g root)
+
+# Installed binaries are the release build (RELEASE above: static Swift runtime, RELRO, _FORTIFY_SOURCE).
+DIST_BIN = $(RELEASE_BIN)
+BUILD_DEPS = libpam0g-dev libcrypt-dev libsqlite3-dev liboath-dev libpwquality-dev libqrencode-dev libunistring-dev \
+             pkg-config scdoc gcc libc6-dev
+MANPAGES = .build/man/sspr.1 .build/man/ssprd.8 .build/man/pam_sspr.8 .build/man/sspr.conf.5
+COMPLETIONS = .build/completions/sspr.bash .build/completions/_sspr .build/completions/sspr.fish
+
+.PHONY: build-deps build-dist man completions install install-files uninstall deb deb-check demo test-install
+
+all: man
+
+build-deps:
+	@missing=$$(for p in $(BUILD_DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing: $$missing"; \
+	    (apt-get install -y --no-install-recommends $$missing || (apt-get update && apt-get install -y --no-install-recommends $$missing)); \
+	  else echo "missing Debian packages (run as root, or apt-get install): $$missing"; exit 1; fi; \
+	fi
+
+build-dist: build
+
+man: $(MANPAGES)
+
+.build/man/%: man/%.scd
+	@mkdir -p .build/man
+	@command -v scdoc >/dev/null || { echo "scdoc is missing: apt-get install scdoc (or make build-deps)"; exit 1; }
+	scdoc < $< > $@
+
+completions: $(if $(NO_BUILD),,build-dist) $(COMPLETIONS)
+
+.build/completions/sspr.bash: $(DIST_BIN)/sspr
+	@mkdir -p .build/completions
+	"$<" --generate-completion-script bash | sed '1{/^#!/d}' > $@
+.build/completions/_sspr: $(DIST_BIN)/sspr
+	@mkdir -p .build/completions
+	"$<" --generate-completion-script zsh > $@
+.build/completions/sspr.fish: $(DIST_BIN)/sspr
+	@mkdir -p .build/completions
+	"$<" --generate-completion-script fish > $@
+
+# Files only, under DESTDIR: what make install and make deb share. Never overwrites an existing config file.
+install-files: man completions
+	@set -e; D="$(DESTDIR)"; \
+	for d in "$(SECURITYDIR)" "$(BINDIR)" "$(SBINDIR)" "$(UNITDIR)" "$(PAMCONFIGDIR)" "$(SYSCONFDIR)/security" \
+	         "$(MANDIR)/man1" "$(MANDIR)/man5" "$(MANDIR)/man8" "$(BASHCOMPDIR)" "$(ZSHCOMPDIR)" "$(FISHCOMPDIR)"; do \
+	  install -d -m 0755 $(OWN) "$$D$$d"; done; \
+	install -d -m 0700 $(OWN) "$$D$(STOREDIR)"; chmod 0700 "$$D$(STOREDIR)"; \
+	install -m 0644 $(OWN) "$(DIST_BIN)/libpam_sspr.so" "$$D$(SECURITYDIR)/pam_sspr.so"; \
+	install -m 0755 $(OWN) "$(DIST_BIN)/sspr" "$$D$(BINDIR)/sspr"; \
+	install -m 0755 $(OWN) "$(DIST_BIN)/ssprd" "$$D$(SBINDIR)/ssprd"; \
+	sed 's|/usr/sbin/ssprd|$(SBINDIR)/ssprd|' systemd/ssprd.service > .build/ssprd.service; \
+	install -m 0644 $(OWN) .build/ssprd.service "$$D$(UNITDIR)/ssprd.service"; \
+	install -m 0644 $(OWN) systemd/ssprd.socket "$$D$(UNITDIR)/ssprd.socket"; \
+	sed 's|pam_sspr\.so|$(PAM_MODULE_NAME)|' pam/pam-configs/sspr > .build/pam-configs-sspr; \
+	install -m 0644 $(OWN) .build/pam-configs-sspr "$$D$(PAMCONFIGDIR)/sspr"; \
+	for f in sspr.conf sspr-questions.conf; do \
+	  t="$$D$(SYSCONFDIR)/security/$$f"; \
+	  if [ ! -e "$$t" ]; then install -m 0644 $(OWN) "config/$$f" "$$t"; \
+	  elif ! cmp -s "config/$$f" "$$t"; then echo "kept your edited $$t (the shipped default is config/$$f)"; fi; \
+	done; \
+	for p in sspr.1:man1 sspr.conf.5:man5 ssprd.8:man8 pam_sspr.8:man8; do \
+	  gzip -9n -c ".build/man/$${p%%:*}" > ".build/man/$${p%%:*}.gz"; \
+	  install -m 0644 $(OWN) ".build/man/$${p%%:*}.gz" "$$D$(MANDIR)/$${p##*:}/$${p%%:*}.gz"; done; \
+	install -m 0644 $(OWN) .build/completions/sspr.bash "$$D$(BASHCOMPDIR)/sspr"; \
+	install -m 0644 $(OWN) .build/completions/_sspr "$$D$(ZSHCOMPDIR)/_sspr"; \
+	install -m 0644 $(OWN) .build/completions/sspr.fish "$$D$(FISHCOMPDIR)/sspr.fish"
+
+install: $(if $(NO_BUILD),,build-deps build-dist) install-files
+	@set -e; \
+	if [ -n "$(DESTDIR)" ]; then echo "DESTDIR is set: no group, no pam-auth-update, no systemctl."; exit 0; fi; \
+	if ! getent group $(ADMIN_GROUP) >/dev/null; then groupadd --system $(ADMIN_GROUP); echo "created system group $(ADMIN_GROUP)"; fi; \
+	chown root:root "$(STOREDIR)"; chmod 0700 "$(STOREDIR)"; \
+	if [ "$(ENABLE_PAM)" != yes ]; then echo "ENABLE_PAM=$(ENABLE_PAM): the profile is installed, not enabled (pam-auth-update --enable sspr)"; \
+	elif [ "$(PAMCONFIGDIR)" != /usr/share/pam-configs ] || ! command -v pam-auth-update >/dev/null; then \
+	  echo "no pam-auth-update for $(PAMCONFIGDIR): add pam_sspr.so to your auth stack by hand (pam_sspr(8))"; \
+	else \
+	  DEBIAN_FRONTEND=noninteractive pam-auth-update --package --enable sspr; \
+	  if grep -qs 'pam_sspr\.so' $(SYSCONFDIR)/pam.d/common-auth; then echo "enabled the sspr profile in $(SYSCONFDIR)/pam.d/common-auth"; \
+	  else echo "WARNING: pam-auth-update left $(SYSCONFDIR)/pam.d/common-auth without pam_sspr.so (locally modified?); see pam_sspr(8)"; fi; \
+	fi; \
+	if [ -d /run/systemd/system ]; then systemctl daemon-reload; systemctl enable --now ssprd.socket; \
+	else echo "systemd is not running: ssprd.socket not enabled (run ssprd yourself for self-service registration)"; fi
+
+uninstall:
+	@set -e; D="$(DESTDIR)"; \
+	if [ -z "$$D" ]; then \
+	  if [ -e "$(PAMCONFIGDIR)/sspr" ] && command -v pam-auth-update >/dev/null; then \
+	    DEBIAN_FRONTEND=noninteractive pam-auth-update --package --remove sspr; fi; \
+	  if [ -d /run/systemd/system ]; then systemctl disable --now ssprd.socket ssprd.service || true; fi; \
+	fi; \
+	rm -f "$$D$(PAMCONFIGDIR)/sspr" "$$D$(UNITDIR)/ssprd.socket" "$$D$(UNITDIR)/ssprd.service" \
+	      "$$D$(SECURITYDIR)/pam_sspr.so" "$$D$(BINDIR)/sspr" "$$D$(SBINDIR)/ssprd" \
+	      "$$D$(MANDIR)/man1/sspr.1.gz" "$$D$(MANDIR)/man5/sspr.conf.5.gz" "$$D$(MANDIR)/man8/ssprd.8.gz" \
+	      "$$D$(MANDIR)/man8/pam_sspr.8.gz" "$$D$(BASHCOMPDIR)/sspr" "$$D$(ZSHCOMPDIR)/_sspr" "$$D$(FISHCOMPDIR)/sspr.fish"; \
+	for f in sspr.conf sspr-questions.conf; do t="$$D$(SYSCONFDIR)/security/$$f"; \
+	  if cmp -s "config/$$f" "$$t"; then rm -f "$$t"; elif [ -e "$$t" ]; then echo "kept your edited $$t"; fi; done; \
+	rmdir "$$D$(STOREDIR)" 2>/dev/null || { [ ! -e "$$D$(STOREDIR)" ] || echo "kept the store $$D$(STOREDIR) (registrations, audit): rm -r it to purge"; }; \
+	if [ -z "$$D" ]; then \
+	  if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi; \
+	  if grep -ls 'pam_sspr\.so' $(SYSCONFDIR)/pam.d/* 2>/dev/null; then \
+	    echo "WARNING: the files above still name pam_sspr.so (added by hand?): remove those lines"; fi; \
+	  if getent group $(ADMIN_GROUP) >/dev/null; then echo "kept the group $(ADMIN_GROUP) (groupdel $(ADMIN_GROUP) to remove it)"; fi; \
+	fi
+
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+DEB = sspr_$(VERSION)_$(DEB_ARCH).deb
+DEB_WORK = .build/deb
+DEB_ROOT = $(DEB_WORK)/root
+DEB_COMPRESS ?= xz
+
+# A binary package with dpkg-deb: the files of make install (PREFIX=/usr), maintainer scripts from
+# packaging/debian, Depends from dpkg-shlibdeps on the three binaries.
+deb: $(if $(NO_BUILD),,build-dist) man completions
+	rm -rf $(DEB_WORK)
+	$(MAKE) --no-print-directory install-files NO_BUILD=1 DESTDIR="$(CURDIR)/$(DEB_ROOT)" PREFIX=/usr \
+	  SECURITYDIR=/usr/lib/$(MULTIARCH)/security UNITDIR=/lib/systemd/system SYSCONFDIR=/etc LOCALSTATEDIR=/var
+	@set -e; R="$(DEB_ROOT)"; \
+	rmdir "$$R/var/lib/sspr" "$$R/var/lib" "$$R/var"; \
+	install -d -m 0755 "$$R/DEBIAN" "$$R/usr/share/doc/sspr"; \
+	install -m 0644 packaging/debian/copyright "$$R/usr/share/doc/sspr/copyright"; \
+	sed -e 's/@VERSION@/$(VERSION)/' -e "s/@DATE@/$$(git log -1 --format=%aD 2>/dev/null || date -R)/" \
+	  packaging/debian/changelog.in | gzip -9n > "$$R/usr/share/doc/sspr/changelog.gz"; \
+	chmod 0644 "$$R/usr/share/doc/sspr/changelog.gz"; \
+	for s in postinst prerm postrm; do install -m 0755 packaging/debian/$$s "$$R/DEBIAN/$$s"; done; \
+	install -m 0644 packaging/debian/conffiles "$$R/DEBIAN/conffiles"; \
+	strip --strip-unneeded --remove-section=.comment --remove-section=.note "$$R/usr/bin/sspr" "$$R/usr/sbin/ssprd" \
+	  "$$R/usr/lib/$(MULTIARCH)/security/pam_sspr.so"; \
+	mkdir -p $(DEB_WORK)/debian; printf 'Source: sspr\n\nPackage: sspr\nArchitecture: any\n' > $(DEB_WORK)/debian/control; \
+	deps=$$(cd $(DEB_WORK) && dpkg-shlibdeps -O root/usr/bin/sspr root/usr/sbin/ssprd \
+	        root/usr/lib/$(MULTIARCH)/security/pam_sspr.so | sed -n 's/^shlibs:Depends=//p'); \
+	test -n "$$deps"; \
+	size=$$(du -k -s --exclude=DEBIAN "$$R" | cut -f1); \
+	sed -e 's/@VERSION@/$(VERSION)/' -e 's/@ARCH@/$(DEB_ARCH)/' -e "s/@SIZE@/$$size/" -e "s/@DEPENDS@/$$deps/" \
+	  packaging/debian/control.in > "$$R/DEBIAN/control"; \
+	(cd "$$R" && find . -type f ! -path './DEBIAN/*' -printf '%P\0' | sort -z | xargs -0 md5sum) > "$$R/DEBIAN/md5sums"; \
+	chmod 0644 "$$R/DEBIAN/md5sums"
+	dpkg-deb --root-owner-group -Z$(DEB_COMPRESS) --build $(DEB_ROOT) $(DEB)
+	@dpkg-deb --info $(DEB) | sed -n '/Depends/p'
+
+deb-check: deb
+	@command -v lintian >/dev/null || { echo "lintian is missing: apt-get install lintian"; exit 1; }
+	lintian --info --display-info $(DEB) || true
+
+# A safe trial for a newcomer (root: the sandbox store must be root's). See demo/demo.sh.
+demo: $(if $(NO_BUILD),,build)
+	@bash demo/demo.sh "$(RELEASE_BIN)"
+
+# Packaging tests: DESTDIR file set, install/uninstall for real inside a mount namespace, the .deb, man pages, demo.
+test-install: build-dist man completions build
+	SSPR_BIN="$(RELEASE_BIN)" SSPR_DIST_BIN="$(abspath $(DIST_BIN))" python3 -m pytest -q -p no:cacheprovider tests/install
