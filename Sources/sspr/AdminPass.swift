@@ -18,7 +18,7 @@ struct AdminPass: ParsableCommand {
             let pass = try engine.issuePass(user: user, lifetime: lifetime, reusable: reusable, context: global.adminContext)
             print("Temporary access pass for \(user): \(String(decoding: pass.bytes, as: UTF8.self))")
             print("Valid for \(Duration.format(lifetime)), \(reusable ? "reusable" : "single use"). Read it to the user; it is not shown again.")
-        } catch let error as SSPRError {
+        } catch {
             throw CLIError(error)
         }
     }

@@ -1,12 +1,20 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
-/// `--json` output: sorted keys, one document, trailing newline.
+/// `--json` output: sorted keys, one document, trailing newline. (FoundationEssentials only: the full Foundation
+/// and its ICU data would triple the size of the installed binary for nothing.)
 enum JSONOutput {
     static func print<T: Encodable>(_ value: T) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        let data = try encoder.encode(value)
-        FileHandle.standardOutput.write(data)
-        FileHandle.standardOutput.write(Data("\n".utf8))
+        var bytes = Array(try encoder.encode(value))
+        bytes.append(0x0a)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(1, $0.baseAddress.map { $0 + offset }, $0.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            offset += n
+        }
     }
 }

@@ -29,7 +29,7 @@ public struct AuditLog {
     public func record(_ event: AuditEvent, user: String, method: MethodKind? = nil, result: String = "",
                        detail: String = "", context: AuditContext, at time: Int64) throws(SSPRError) {
         let fields = [sanitise(user), sanitise(context.service), sanitise(context.tty), sanitise(context.rhost),
-                      sanitise(context.actor), sanitise(detail)]
+                      sanitise(context.actor), sanitise(detail, allowSpaces: true)]
         _ = try store.run("""
             INSERT INTO audit (at, user, event, method, result, service, tty, rhost, actor, detail)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -61,12 +61,14 @@ public struct AuditLog {
         }
     }
 
-    /// Printable, bounded: control characters and spaces become '?', at most 128 bytes.
-    func sanitise(_ value: String) -> String {
+    /// Printable, bounded: control characters, quotes (and spaces, in fields that are single words) become
+    /// '?', at most 128 bytes.
+    func sanitise(_ value: String, allowSpaces: Bool = false) -> String {
         var out: [UInt8] = []
         for b in value.utf8 {
             if out.count >= 128 { break }
-            out.append(b < 0x21 || b == 0x7f || b == 0x22 ? UInt8(ascii: "?") : b)
+            let bad = b < 0x20 || b == 0x7f || b == 0x22 || (b == 0x20 && !allowSpaces)
+            out.append(bad ? UInt8(ascii: "?") : b)
         }
         return String(decoding: out, as: UTF8.self)
     }
