@@ -74,6 +74,10 @@ class Namespace:
         self.policy(policy)
         with open("/etc/security/pwquality.conf", "w") as f:
             f.write(pwquality)
+        # The package installs the question catalogue with the module (make install).
+        catalogue = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "config", "sspr-questions.conf")
+        if not os.path.exists("/etc/security/sspr-questions.conf"):
+            sh("install", "-m", "0644", catalogue, "/etc/security/sspr-questions.conf")
         # No nscd / sssd from the host can serve stale answers here: /run is private.
 
     def _private_dev(self):
