@@ -135,7 +135,7 @@ def test_names_that_are_not_accounts_are_throttled_like_accounts(box):
 
 # ---------------------------------------------------------------------------------------------- single use
 
-SINGLE_USE_TRIALS = int(os.environ.get("SSPR_SINGLE_USE_TRIALS", "0")) or scaled(3)
+SINGLE_USE_TRIALS = int(os.environ.get("SSPR_SINGLE_USE_TRIALS") or 0) or scaled(3)
 
 
 def single_use(box, method, fresh, n=100):
@@ -201,7 +201,7 @@ def test_one_recovery_code_in_50_login_conversations_released_together(box):
 
 # ---------------------------------------------------------------------------------------------- enumeration
 
-ENUM_TRIALS = int(os.environ.get("SSPR_ENUM_TRIALS", "0")) or max(1000, scaled(1000))
+ENUM_TRIALS = int(os.environ.get("SSPR_ENUM_TRIALS") or 0) or max(1000, scaled(1000))
 
 
 def test_unknown_and_unregistered_accounts_are_indistinguishable(box):
