@@ -18,7 +18,7 @@ with warnings.catch_warnings():
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 FIXTURES = REPO / "Tests" / "Fixtures"
-BIN = Path(os.environ.get("SSPR_BIN") or (REPO / ".build" / "release"))
+BIN = Path(os.environ.get("SSPR_BIN") or (REPO / ".build" / "release")).resolve()
 MODULE = BIN / "libpam_sspr.so"
 SSPR = BIN / "sspr"
 SSPRD = BIN / "ssprd"
@@ -223,3 +223,20 @@ def run_pam(box, user, script, service="login", extra=()):
 def count_in(data, needles):
     """How many times each needle (bytes) occurs in data."""
     return {n.decode(errors="replace"): data.count(n) for n in needles}
+
+
+# Fixtures, imported by the test modules (no conftest.py here: tests/pam has one, and two conftest modules
+# without packages would clash when both directories are collected in one pytest run).
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def driver(tmp_path_factory):
+    return build_driver(tmp_path_factory.mktemp("driver"))
+
+
+@pytest.fixture
+def box(driver):
+    b = Sandbox(driver)
+    yield b
+    b.cleanup()

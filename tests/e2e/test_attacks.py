@@ -13,6 +13,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from e2e_support import box, driver  # noqa: F401 (fixtures)
 from e2e_support import (NOT_AVAILABLE, OFFER, PAM_SUCCESS, SSPR, WRONG, PamRun, scaled)
 
 CODE = "Recovery code: "

@@ -4,6 +4,7 @@ neither prompt nor hang. Each runs in its own mount + pid namespace (nsenv.py); 
 compared before and after."""
 import pytest
 
+from e2e_support import box, driver  # noqa: F401 (fixtures)
 from e2e_support import MODULE, SSPR, host_state, run_ns
 
 USER = "sspr-e2e-user"

@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from e2e_support import box, driver  # noqa: F401 (fixtures)
 from e2e_support import MODULE, REPO, SSPR, SSPRD, host_state, run_ns
 
 

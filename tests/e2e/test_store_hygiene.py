@@ -1,5 +1,6 @@
 """Every untrustworthy store is refused by the module (fail closed for the reset), and a normal password login
 through pam_unix on the same stack is unaffected. Runs in a private namespace on the real paths."""
+from e2e_support import box, driver  # noqa: F401 (fixtures)
 from e2e_support import MODULE, NOT_AVAILABLE, OFFER, SSPR, host_state, run_ns
 
 
