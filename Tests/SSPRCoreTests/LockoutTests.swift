@@ -66,6 +66,8 @@ import Testing
         let checked = results.filter { if case .rejected = $0 { return true }; return false }.count
         #expect(checked == 5, "only max_failures guesses are ever checked")
         #expect(results.filter { if case .lockedOut = $0 { return true }; return false }.count == 35)
+        let lockouts = try engine.audit.records(user: "alice", since: nil).filter { $0.event == "lockout" }
+        #expect(lockouts.count == 1, "one lockout, one audit record, however many failures crossed the line at once")
     }
 
     @Test func namesThatAreNotAccountsAreCountedTheSameWay() throws {

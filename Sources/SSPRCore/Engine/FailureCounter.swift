@@ -18,14 +18,16 @@ public struct FailureCounter {
         return store.db.lastInsertRowID
     }
 
-    /// Starts (or extends) the lockout; returns its end.
-    func recordLockout(_ user: String, now: Int64) throws(SSPRError) -> Int64 {
+    /// Starts a lockout unless one is in force (inside the caller's transaction). `started` is true only for
+    /// the call that began it, so concurrent failures that all cross `max_failures` audit one lockout.
+    func lockOut(_ user: String, now: Int64) throws(SSPRError) -> (until: Int64, started: Bool) {
+        if let existing = try lockedUntil(user, now: now) { return (existing, false) }
         let until = now + policy.lockout
         _ = try store.run("""
             INSERT INTO lockouts (user, until) VALUES (?, ?)
-            ON CONFLICT (user) DO UPDATE SET until = max(until, excluded.until)
+            ON CONFLICT (user) DO UPDATE SET until = excluded.until
             """, [.text(user), .integer(until)])
-        return until
+        return (until, true)
     }
 
     /// Failures counted now for `user` within the window.

@@ -102,10 +102,12 @@ public final class RecoveryEngine {
         let t = now
         let counter = failures
         let event: AuditEvent = method == nil ? .authenticate : .proof
+        var startedLockout: Int64? = nil
         let attempt: Int64? = try store.transaction { () throws(SSPRError) -> Int64? in
             if try counter.lockedUntil(user, now: t) != nil { return nil }
             if try counter.failures(user, now: t) >= policy.maxFailures {
-                _ = try counter.recordLockout(user, now: t)
+                let lock = try counter.lockOut(user, now: t)
+                if lock.started { startedLockout = lock.until }
                 return nil
             }
             return try counter.recordAttempt(user, method: method, now: t)
@@ -113,6 +115,7 @@ public final class RecoveryEngine {
         guard let attempt else {
             let until = try failures.lockedUntil(user, now: t) ?? t + policy.lockout
             try audit.record(event, user: user, method: method, result: "locked", context: context, at: t)
+            if let startedLockout { try auditLockout(user, until: startedLockout, context: context, at: t) }
             return .lockedOut(until: until)
         }
         if try check() {
@@ -120,14 +123,17 @@ public final class RecoveryEngine {
             try audit.record(event, user: user, method: method, result: "pass", context: context, at: t)
             return .accepted
         }
-        let lockedUntil = try store.transaction { () throws(SSPRError) -> Int64? in
-            try counter.failures(user, now: t) >= policy.maxFailures ? try counter.recordLockout(user, now: t) : nil
+        let lock = try store.transaction { () throws(SSPRError) -> (until: Int64, started: Bool)? in
+            try counter.failures(user, now: t) >= policy.maxFailures ? try counter.lockOut(user, now: t) : nil
         }
         try audit.record(event, user: user, method: method, result: "fail", context: context, at: t)
-        if let lockedUntil {
-            try audit.record(.lockout, user: user, detail: "until \(SystemClock.utcTimestamp(lockedUntil))", context: context, at: t)
-        }
-        return .rejected(lockedUntil: lockedUntil)
+        if let lock, lock.started { try auditLockout(user, until: lock.until, context: context, at: t) }
+        return .rejected(lockedUntil: lock?.until)
+    }
+
+    /// One audit record per lockout (SPEC 9), written by the attempt that started it.
+    private func auditLockout(_ user: String, until: Int64, context: AuditContext, at t: Int64) throws(SSPRError) {
+        try audit.record(.lockout, user: user, detail: "until \(SystemClock.utcTimestamp(until))", context: context, at: t)
     }
 
     private func check(user: String, method: MethodKind, proof: Proof, now t: Int64) throws(SSPRError) -> Bool {
