@@ -86,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "ssprd",
             dependencies: [
-                "SSPRDaemon", "SSPRCore",
+                "SSPRDaemon", "SSPRCore", "SSPRSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

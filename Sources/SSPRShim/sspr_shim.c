@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
@@ -124,4 +125,9 @@ int sspr_spawn(const char *path, char *const argv[], char *const envp[], int std
     posix_spawnattr_destroy(&attr);
     if (rc == 0) *pid = child;
     return rc;
+}
+
+void sspr_scrub_freed_memory(void)
+{
+    mallopt(M_PERTURB, 0xa5);
 }

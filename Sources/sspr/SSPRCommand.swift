@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import SSPRSystem
 
 @main
 struct SSPRCommand: ParsableCommand {
@@ -14,6 +15,7 @@ struct SSPRCommand: ParsableCommand {
 
     /// ArgumentParser's own exit codes are remapped to the contract's (usage errors are 2, not 64).
     static func main() {
+        MemoryHygiene.scrubFreedMemory()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import SSPRCore
 import SSPRDaemon
+import SSPRSystem
 
 @main
 struct SSPRDCommand: AsyncParsableCommand {
@@ -20,6 +21,7 @@ struct SSPRDCommand: AsyncParsableCommand {
     @Option(help: "Open connections allowed in all.") var maxConnections: Int = 512
 
     func run() async throws {
+        MemoryHygiene.scrubFreedMemory()
         var logger = Logger(label: "ssprd")
         logger.logLevel = .notice
         let paths = SystemPaths(root: root)

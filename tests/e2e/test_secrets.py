@@ -45,7 +45,8 @@ def test_no_secret_in_syslog_temporary_files_or_the_store(run):
     assert "/var/lib/sspr/sspr.db" in run["files"], "the store was searched too"
 
 
-@pytest.mark.xfail(strict=True, reason="ssprd keeps decoded secrets (password, answers, codes, TOTP secret) in "
-                                       "freed heap memory after the connection closes")
+@pytest.mark.xfail(strict=True, reason="open: freed heap is scrubbed now (M_PERTURB: recovery codes gone), but "
+                                       "copies of the password and answers survive in live buffers or stack residue and "
+                                       "the TOTP secret in SQLite's page cache")
 def test_ssprd_keeps_no_secret_after_the_connection_closed(run):
     assert run["cores"]["ssprd-idle"]["found"] == {}

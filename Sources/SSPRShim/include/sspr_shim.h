@@ -45,4 +45,9 @@ int sspr_so_peercred(void);
  * default signal dispositions, an empty signal mask, its own process group. Returns 0 or an errno. */
 int sspr_spawn(const char *path, char *const argv[], char *const envp[], int stdin_fd, int *pid);
 
+/* Makes glibc's malloc overwrite every block when it is freed (mallopt M_PERTURB): the daemon decodes requests
+ * into ordinary strings and buffers, and freed copies of passwords, answers and codes must not linger in the
+ * heap. Not for the PAM module: it must not change the host process's allocator. */
+void sspr_scrub_freed_memory(void);
+
 #endif
