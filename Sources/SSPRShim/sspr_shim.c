@@ -16,11 +16,9 @@
 
 void sspr_syslog(int priority, const char *ident, const char *message)
 {
-    /* LOG_NDELAY off: the connection is opened on first use; closelog afterwards so a host process's own
-     * openlog() identity is not left replaced by ours. */
-    openlog(ident, LOG_PID, priority & LOG_FACMASK);
-    syslog(priority, "%s", message);
-    closelog();
+    /* No openlog/closelog: inside login or sshd they would replace, then drop, the host's own identity and
+     * facility for its later lines. The facility goes in the priority, the identity in the text. */
+    syslog(priority, "%s: %s", ident, message);
 }
 
 void sspr_secure_zero(void *buffer, size_t length)

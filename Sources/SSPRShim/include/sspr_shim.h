@@ -7,7 +7,7 @@
 /* Each shim exists because Swift cannot call the C function directly (variadic) or because the call must
  * not be optimised away. Format strings are fixed here: user text is never a format. */
 
-/* syslog(3) is variadic: log one preformatted line to the given facility|priority. */
+/* syslog(3) is variadic: one preformatted line, "ident: message", at the given facility|priority. */
 void sspr_syslog(int priority, const char *ident, const char *message);
 
 /* Zero a buffer in a way the compiler may not elide (explicit_bzero). */
