@@ -3,7 +3,7 @@ roots (module argument root=DIR) and checks that the host's own files are never 
 import hashlib
 import json
 import os
-import select
+import sys
 import shutil
 import subprocess
 import tempfile
@@ -23,6 +23,10 @@ MODULE = BIN / "libpam_sspr.so"
 SSPR = BIN / "sspr"
 SSPRD = BIN / "ssprd"
 DRIVER_SOURCE = REPO / "tests" / "pam" / "pam_driver.c"
+
+# One stepped-driver implementation for both suites (tests/pam/stress_support.py).
+sys.path.insert(0, str(REPO / "tests" / "pam"))
+from stress_support import PamRun as _SteppedRun  # noqa: E402
 
 OFFER = "Forgot your password? Type yes to reset it, or press Enter to try again: "
 NOT_AVAILABLE = "Password reset is not available for this account."
@@ -148,69 +152,12 @@ class Sandbox:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-class PamRun:
-    """One pam_driver process, stepped prompt by prompt."""
+class PamRun(_SteppedRun):
+    """The stepped pam_driver run of tests/pam/stress_support.py, lenient: the attack runs race many
+    conversations, and a prompt a script does not expect gets a conversation error instead of failing."""
 
     def __init__(self, driver, confdir, service, user, extra=()):
-        self.proc = subprocess.Popen([str(driver), str(confdir), service, user, *extra], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        self.transcript, self.results, self._buf = [], {}, b""
-
-    def line(self, timeout=60):
-        deadline = time.monotonic() + timeout
-        fd = self.proc.stdout.fileno()
-        while b"\n" not in self._buf:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError(f"no output from pam_driver; transcript {self.transcript}")
-            r, _, _ = select.select([fd], [], [], left)
-            if r:
-                chunk = os.read(fd, 65536)
-                if not chunk:
-                    return None
-                self._buf += chunk
-        line, _, self._buf = self._buf.partition(b"\n")
-        return line.decode(errors="replace")
-
-    def next_prompt(self, timeout=60):
-        while True:
-            line = self.line(timeout)
-            if line is None:
-                return None
-            if line.startswith("RESULT "):
-                k, _, v = line[7:].partition("=")
-                self.results[k] = int(v)
-                continue
-            style, _, text = line.partition("\t")
-            self.transcript.append((style, text))
-            if style.startswith("PROMPT"):
-                return text
-
-    def reply(self, value):
-        if isinstance(value, tuple):
-            msg = value[0]
-        else:
-            data = value.encode() if isinstance(value, str) else value
-            msg = "R " + data.hex()
-        self.proc.stdin.write((msg + "\n").encode())
-        self.proc.stdin.flush()
-
-    def answer(self, script, until=None):
-        while True:
-            text = self.next_prompt()
-            if text is None or text == until:
-                return text
-            value = script.get(text, ("E",))
-            self.reply(value() if callable(value) else value)
-
-    def finish(self, timeout=120):
-        while self.next_prompt(timeout) is not None:
-            self.reply(("E",))
-        self.proc.stdin.close()
-        self.proc.wait(timeout=timeout)
-        for f in (self.proc.stdout, self.proc.stderr):
-            f.close()
-        return self.results
+        super().__init__(driver, confdir, service, user, extra, lenient=True)
 
 
 def run_pam(box, user, script, service="login", extra=()):
