@@ -83,19 +83,9 @@ public final class RegistrationServer: Service, @unchecked Sendable {
 enum SocketDirectory {
     static func prepare(for socketPath: String) throws {
         let directory = FileSystem.parentDirectory(of: socketPath)
-        if try FileSystem.status(directory) == nil {
-            try makeDirectories(directory)
-        }
+        try FileSystem.makeDirectories(directory, mode: 0o755)
         guard let status = try FileSystem.status(directory), status.kind == .directory, status.mode & 0o022 == 0 else {
             throw SystemError(EPERM, "socket directory is not a directory or is writable by others", path: directory)
         }
-    }
-
-    /// mkdir -p with 0755 for every directory it creates.
-    private static func makeDirectories(_ path: String) throws {
-        let parent = FileSystem.parentDirectory(of: path)
-        if parent != path, parent != "/", try FileSystem.status(parent) == nil { try makeDirectories(parent) }
-        try FileSystem.makeDirectory(path, mode: 0o755)
-        try FileSystem.changeMode(path, mode: 0o755)
     }
 }

@@ -14,6 +14,18 @@ public enum FileSystem {
         _ = try valueOrErrno("mkdir", path: path) { mkdir(path, mode_t(mode)) }
     }
 
+    /// mkdir -p: creates `path` with `mode` and any missing parent with `parentMode`, each set with chmod so the
+    /// caller's umask does not decide. Directories that exist are left as they are.
+    public static func makeDirectories(_ path: String, mode: UInt32, parentMode: UInt32 = 0o755) throws(SystemError) {
+        guard try status(path) == nil else { return }
+        let parent = parentDirectory(of: path)
+        if parent != path && parent != "/" && parent != "." {
+            try makeDirectories(parent, mode: parentMode, parentMode: parentMode)
+        }
+        try makeDirectory(path, mode: mode)
+        try changeMode(path, mode: mode)
+    }
+
     public static func rename(_ from: String, to: String) throws(SystemError) {
         _ = try valueOrErrno("rename", path: to) { Glibc.rename(from, to) }
     }

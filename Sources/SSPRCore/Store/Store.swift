@@ -37,11 +37,7 @@ public final class Store {
 
     private static func createIfMissing(directory: String, file: String) throws(SSPRError) {
         do {
-            if try FileSystem.status(directory) == nil {
-                try makeParents(of: directory)
-                try FileSystem.makeDirectory(directory, mode: 0o700)
-                try FileSystem.changeMode(directory, mode: 0o700)
-            }
+            try FileSystem.makeDirectories(directory, mode: 0o700, parentMode: 0o755)
             if try FileSystem.status(file) == nil {
                 // Create the file ourselves, 0600 with O_EXCL|O_NOFOLLOW, so SQLite never creates it with
                 // the caller's umask and never follows a planted link.
@@ -58,14 +54,6 @@ public final class Store {
         } catch {
             throw .storeUnavailable("store \(file) cannot be created")
         }
-    }
-
-    private static func makeParents(of directory: String) throws(SystemError) {
-        let parent = FileSystem.parentDirectory(of: directory)
-        if parent == directory || parent == "/" || parent == "." { return }
-        if try FileSystem.status(parent) != nil { return }
-        try makeParents(of: parent)
-        try FileSystem.makeDirectory(parent, mode: 0o755)
     }
 
     private func migrate(allowInitialise: Bool) throws(SSPRError) {
