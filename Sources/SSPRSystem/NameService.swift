@@ -32,11 +32,8 @@ public enum NameService {
             return getpwnam_r(name, &entry, base, buf.count, &result)
         }
         guard rc == 0, result != nil else { return nil }
-        guard let pwName = entry.pw_name else { return nil }
-        return PasswdEntry(name: String(cString: pwName), uid: entry.pw_uid, gid: entry.pw_gid,
-                           gecos: entry.pw_gecos.map { String(cString: $0) } ?? "",
-                           home: entry.pw_dir.map { String(cString: $0) } ?? "",
-                           shell: entry.pw_shell.map { String(cString: $0) } ?? "")
+        // The entry's strings point into `buffer`: it must outlive their conversion.
+        return withExtendedLifetime(buffer) { passwdEntry(entry) }
     }
 
     public static func user(id uid: UInt32) -> PasswdEntry? {
@@ -48,8 +45,17 @@ public enum NameService {
             return getpwuid_r(uid, &entry, base, buf.count, &result)
         }
         guard rc == 0, result != nil else { return nil }
+        // The entry's strings point into `buffer`: it must outlive their conversion.
+        return withExtendedLifetime(buffer) { passwdEntry(entry) }
+    }
+
+    /// The Swift value of a filled-in `struct passwd` (one lookup, whichever key found it).
+    private static func passwdEntry(_ entry: passwd) -> PasswdEntry? {
         guard let pwName = entry.pw_name else { return nil }
-        return user(named: String(cString: pwName))
+        return PasswdEntry(name: String(cString: pwName), uid: entry.pw_uid, gid: entry.pw_gid,
+                           gecos: entry.pw_gecos.map { String(cString: $0) } ?? "",
+                           home: entry.pw_dir.map { String(cString: $0) } ?? "",
+                           shell: entry.pw_shell.map { String(cString: $0) } ?? "")
     }
 
     public static func group(named name: String) -> GroupEntry? {
@@ -61,15 +67,17 @@ public enum NameService {
             return getgrnam_r(name, &entry, base, buf.count, &result)
         }
         guard rc == 0, result != nil else { return nil }
-        var members: [String] = []
-        if var cursor = entry.gr_mem {
-            while let member = cursor.pointee {
-                members.append(String(cString: member))
-                cursor += 1
+        return withExtendedLifetime(buffer) { () -> GroupEntry? in
+            var members: [String] = []
+            if var cursor = entry.gr_mem {
+                while let member = cursor.pointee {
+                    members.append(String(cString: member))
+                    cursor += 1
+                }
             }
+            guard let grName = entry.gr_name else { return nil }
+            return GroupEntry(name: String(cString: grName), gid: entry.gr_gid, members: members)
         }
-        guard let grName = entry.gr_name else { return nil }
-        return GroupEntry(name: String(cString: grName), gid: entry.gr_gid, members: members)
     }
 
     /// Every group id `user` belongs to (primary and supplementary), as NSS reports it.
@@ -101,7 +109,7 @@ extension NameService {
             guard let base = buf.baseAddress else { return ERANGE }
             return getgrgid_r(gid, &entry, base, buf.count, &result)
         }
-        guard rc == 0, result != nil, let name = entry.gr_name else { return nil }
-        return String(cString: name)
+        guard rc == 0, result != nil else { return nil }
+        return withExtendedLifetime(buffer) { entry.gr_name.map { String(cString: $0) } }
     }
 }
