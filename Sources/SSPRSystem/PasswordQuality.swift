@@ -31,6 +31,7 @@ public final class PasswordQuality {
         let message = buffer.withUnsafeMutableBufferPointer { pwquality_strerror($0.baseAddress, Int(PWQ_MAX_ERROR_MESSAGE_LEN), score, aux) }
         // The aux value is a string owned by libpwquality for some errors; it never holds the password itself.
         guard let message else { return "The password was refused." }
-        return String(cString: message)
+        // The message may point into `buffer`: read it while the buffer is alive.
+        return withExtendedLifetime(buffer) { String(cString: message) }
     }
 }
