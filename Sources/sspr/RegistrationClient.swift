@@ -32,23 +32,10 @@ final class SocketTransport: RegistrationTransport {
     private var framer = VarlinkFramer(limit: VarlinkWire.maximumSize * 16)
 
     init(path: String) throws {
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw CLIError.daemonUnreachable("cannot create a socket") }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            close(fd)
-            throw CLIError.daemonUnreachable("socket path too long: \(path)")
-        }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in for (i, b) in bytes.enumerated() { raw[i] = b } }
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        if rc != 0 {
-            let reason = String(cString: strerror(errno))
-            close(fd)
-            throw CLIError.daemonUnreachable("cannot reach ssprd at \(path): \(reason) (is ssprd.socket enabled?)")
+        do {
+            fd = try UnixSocketAddress.connectStream(path: path)
+        } catch {
+            throw CLIError.daemonUnreachable("cannot reach ssprd at \(path): \(String(cString: strerror(error.code))) (is ssprd.socket enabled?)")
         }
     }
 
