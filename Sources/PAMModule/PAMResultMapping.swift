@@ -8,7 +8,7 @@ enum PAMResultMapping {
     static func code(for outcome: ResetOutcome) -> Int32 {
         switch outcome {
         case .declined: return PAMResult.ignore
-        case .completed(let signIn): return signIn ? PAMResult.success : PAMResult.ignore
+        case .completed(let signIn, _): return signIn ? PAMResult.success : PAMResult.ignore
         }
     }
 

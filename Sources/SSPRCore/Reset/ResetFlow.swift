@@ -14,13 +14,17 @@ public struct ResetFlow {
     public let paths: SystemPaths
     public let policy: Policy
     public let context: AuditContext
+    /// Set when the caller is not root (a screen locker through the reset socket): only the account with this
+    /// uid may be reset, and any other name gets exactly the words an unknown user gets.
+    public let requiredUID: UInt32?
     let openEngine: () throws(SSPRError) -> RecoveryEngine
 
-    public init(paths: SystemPaths, policy: Policy, context: AuditContext,
+    public init(paths: SystemPaths, policy: Policy, context: AuditContext, requiredUID: UInt32? = nil,
                 openEngine: @escaping () throws(SSPRError) -> RecoveryEngine) {
         self.paths = paths
         self.policy = policy
         self.context = context
+        self.requiredUID = requiredUID
         self.openEngine = openEngine
     }
 
@@ -40,7 +44,10 @@ public struct ResetFlow {
 
         let plan: ResetPlan
         let account: ShadowAccountCheck.Result
-        do {
+        do throws(SSPRError) {
+            if let requiredUID, engine.accounts.account(named: user)?.uid != requiredUID {
+                throw SSPRError.notAvailable("not the caller's own account")
+            }
             plan = try engine.plan(for: user)
             account = try ShadowAccountCheck.check(user: user, paths: paths)
         } catch {
@@ -74,7 +81,7 @@ public struct ResetFlow {
             // The password is changed; a failed audit write must not hide that from the user.
             conversation.log(.error, "reset for \(sanitisedName(user)) done, but the store could not record it: \(error)")
         }
-        return .completed(signIn: signIn)
+        return .completed(signIn: signIn, newPassword: signIn ? newPassword : nil)
     }
 
     /// Walks the gates; returns the methods proved.
