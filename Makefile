@@ -1,12 +1,16 @@
 # sspr: build, test, benchmark and install.
-#   make            release build of pam_sspr.so and sspr
+#   make            release build: pam_sspr.so (C, gcc), sspr-reset, sspr, ssprd
 #   make test       everything CI runs (installs Debian build/test dependencies first when run as root)
 #   make bench      figures: engine with 100,000 users, module load cost, one reset split, 100k-line shadow rewrite
 #   make install    DESTDIR=… PREFIX=/usr; the module goes to the multiarch security directory as pam_sspr.so
 
 SHELL := /bin/bash
-SWIFT ?= swift
-SWIFTC ?= swiftc
+# The toolchain is found without the caller's PATH: sudo's secure_path drops /opt/swift/usr/bin.
+SWIFT_DIRS = /opt/swift/usr/bin /usr/share/swift/usr/bin /usr/local/swift/usr/bin /usr/libexec/swift/usr/bin
+SWIFT_FOUND := $(or $(shell command -v swift 2>/dev/null),$(firstword $(wildcard $(addsuffix /swift,$(SWIFT_DIRS)))))
+SWIFT ?= $(or $(SWIFT_FOUND),swift)
+SWIFTC ?= $(or $(SWIFT_FOUND:%swift=%swiftc),swiftc)
+CC ?= gcc
 # Release builds carry the Swift runtime inside (the module always does): the programs then need no toolchain
 # libraries at run time, and ssprd maps only what it uses (idle RSS 16 MB instead of 24). They are also what is
 # installed and packaged, hence the hardening: full RELRO, immediate binding, _FORTIFY_SOURCE in the C parts.
@@ -17,6 +21,15 @@ DESTDIR ?=
 MULTIARCH := $(shell gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
 SECURITYDIR ?= $(PREFIX)/lib/$(MULTIARCH)/security
 RELEASE_BIN = $(shell $(SWIFT) build $(RELEASE) --show-bin-path 2>/dev/null)
+
+# pam_sspr.so is C (pam/module): libpam and libc only, the six pam_sm_* exported, full RELRO and BIND_NOW.
+MODULE_DIR = .build/pam
+MODULE = $(MODULE_DIR)/pam_sspr.so
+MODULE_SRC = $(wildcard pam/module/*.c)
+MODULE_CFLAGS = -O2 -g -fPIC -fvisibility=hidden -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection \
+                -Wall -Wextra -Wformat=2 -Wshadow -Wconversion -Wno-sign-conversion -Werror
+MODULE_LDFLAGS = -shared -Wl,--version-script=pam/pam_sspr.map -Wl,-z,now -Wl,-z,relro -Wl,-z,noexecstack \
+                 -Wl,--as-needed -Wl,--no-undefined
 DEBUG_BIN = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 
 # Debian packages the build and the tests need.
@@ -24,12 +37,22 @@ DEPS = libpam0g-dev libcrypt-dev libsqlite3-dev liboath-dev libpwquality-dev lib
        pkg-config oathtool pamtester sqlite3 valgrind python3 libpam-pwquality login passwd \
        util-linux binutils systemd python3-aiosmtpd msmtp scdoc dpkg-dev man-db
 
-.PHONY: all build deps test test-swift test-pam bench clean fuzz stress
+.PHONY: all build deps test test-swift test-pam bench clean fuzz stress module toolchain
 
 all: build
 
-build:
-	$(SWIFT) build $(RELEASE) --product pam_sspr
+toolchain:
+	@command -v "$(SWIFT)" >/dev/null 2>&1 || { echo "The Swift toolchain was not found (looked on PATH and in $(SWIFT_DIRS))."; \
+	  echo "Install Swift 6 (https://www.swift.org/install/linux/) or run: make SWIFT=/path/to/usr/bin/swift ..."; exit 1; }
+
+module: $(MODULE)
+
+$(MODULE): $(MODULE_SRC) pam/module/sspr_module.h pam/pam_sspr.map
+	@mkdir -p $(MODULE_DIR)
+	$(CC) $(MODULE_CFLAGS) $(MODULE_LDFLAGS) -o $@ $(MODULE_SRC) -lpam
+
+build: toolchain $(MODULE)
+	$(SWIFT) build $(RELEASE) --product sspr-reset
 	$(SWIFT) build $(RELEASE) --product sspr
 	$(SWIFT) build $(RELEASE) --product ssprd
 
@@ -52,24 +75,18 @@ test-swift:
 	$(SWIFT) test --skip-build
 
 # The module through the real libpam (pam_start_confdir, private service dir, sandbox root).
-test-pam-build:
-	$(SWIFT) build $(RELEASE) --product pam_sspr
-	$(SWIFT) build $(RELEASE) --product sspr
-	$(SWIFT) build $(RELEASE) --product ssprd
+test-pam-build: build
 
 test-pam: test-pam-build
-	SSPR_BIN="$(RELEASE_BIN)" python3 -m pytest -q -p no:cacheprovider tests/pam
+	SSPR_BIN="$(RELEASE_BIN)" SSPR_MODULE="$(abspath $(MODULE))" python3 -m pytest -q -p no:cacheprovider tests/pam
 
 # Figures, never pass/fail (bench/README.md). Runs as root; writes only under /tmp/sspr-bench-*.
 BENCH_USERS ?= 100000
 BENCH_PAM_RUNS ?= 200
-bench:
-	$(SWIFT) build $(RELEASE) --product pam_sspr
+bench: build
 	$(SWIFT) build $(RELEASE) --product sspr-bench
-	$(SWIFT) build $(RELEASE) --product sspr
-	$(SWIFT) build $(RELEASE) --product ssprd
 	"$(RELEASE_BIN)/sspr-bench" --repo "$(CURDIR)" --users $(BENCH_USERS) --shadow-lines $(BENCH_USERS) \
-	  --module-bench "$(CURDIR)/bench/pam_load.sh $(RELEASE_BIN) $(BENCH_PAM_RUNS)"
+	  --module-bench "$(CURDIR)/bench/pam_load.sh $(RELEASE_BIN) $(abspath $(MODULE)) $(BENCH_PAM_RUNS)"
 	bench/daemon_bench.sh "$(RELEASE_BIN)" 10
 
 clean:
@@ -88,7 +105,7 @@ fuzz:
 # The long attack and fault runs: 5x the kill -9 points (500 writes), the race loops and conversation faults.
 STRESS_SCALE ?= 5
 stress: test-pam-build
-	SSPR_STRESS_SCALE=$(STRESS_SCALE) SSPR_BIN="$(RELEASE_BIN)" python3 -m pytest -q -p no:cacheprovider \
+	SSPR_STRESS_SCALE=$(STRESS_SCALE) SSPR_BIN="$(RELEASE_BIN)" SSPR_MODULE="$(abspath $(MODULE))" python3 -m pytest -q -p no:cacheprovider \
 	  tests/pam/test_races.py tests/pam/test_shadow_faults.py tests/pam/test_conversation_faults.py
 
 # --- install, package, man, demo (issue 7) ---
@@ -107,6 +124,8 @@ DATADIR ?= $(PREFIX)/share
 MANDIR ?= $(DATADIR)/man
 SYSCONFDIR ?= /etc
 LOCALSTATEDIR ?= /var
+LIBEXECDIR ?= $(PREFIX)/libexec
+HELPER_PATH = $(LIBEXECDIR)/sspr/sspr-reset
 STOREDIR ?= $(LOCALSTATEDIR)/lib/sspr
 PAMCONFIGDIR ?= /usr/share/pam-configs
 UNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
@@ -164,17 +183,23 @@ completions: $(if $(NO_BUILD),,build-dist) $(COMPLETIONS)
 # Files only, under DESTDIR: what make install and make deb share. Never overwrites an existing config file.
 install-files: man completions
 	@set -e; D="$(DESTDIR)"; \
-	for d in "$(SECURITYDIR)" "$(BINDIR)" "$(SBINDIR)" "$(UNITDIR)" "$(PAMCONFIGDIR)" "$(SYSCONFDIR)/security" \
+	for d in "$(SECURITYDIR)" "$(BINDIR)" "$(SBINDIR)" "$(LIBEXECDIR)/sspr" "$(UNITDIR)" "$(PAMCONFIGDIR)" "$(SYSCONFDIR)/security" \
 	         "$(MANDIR)/man1" "$(MANDIR)/man5" "$(MANDIR)/man8" "$(BASHCOMPDIR)" "$(ZSHCOMPDIR)" "$(FISHCOMPDIR)"; do \
 	  install -d -m 0755 $(OWN) "$$D$$d"; done; \
 	install -d -m 0700 $(OWN) "$$D$(STOREDIR)"; chmod 0700 "$$D$(STOREDIR)"; \
-	install -m 0644 $(OWN) "$(DIST_BIN)/libpam_sspr.so" "$$D$(SECURITYDIR)/pam_sspr.so"; \
-	install -m 0755 $(OWN) "$(DIST_BIN)/sspr" "$$D$(BINDIR)/sspr"; \
-	install -m 0755 $(OWN) "$(DIST_BIN)/ssprd" "$$D$(SBINDIR)/ssprd"; \
+	install -m 0644 $(OWN) -s --strip-program=$(CURDIR)/packaging/strip-binary "$(MODULE)" "$$D$(SECURITYDIR)/pam_sspr.so"; \
+	install -m 0755 $(OWN) -s --strip-program=$(CURDIR)/packaging/strip-binary "$(DIST_BIN)/sspr-reset" "$$D$(HELPER_PATH)"; \
+	install -m 0755 $(OWN) -s --strip-program=$(CURDIR)/packaging/strip-binary "$(DIST_BIN)/sspr" "$$D$(BINDIR)/sspr"; \
+	install -m 0755 $(OWN) -s --strip-program=$(CURDIR)/packaging/strip-binary "$(DIST_BIN)/ssprd" "$$D$(SBINDIR)/ssprd"; \
+	sed 's|/usr/libexec/sspr/sspr-reset|$(HELPER_PATH)|' systemd/sspr-reset@.service > .build/sspr-reset@.service; \
+	install -m 0644 $(OWN) .build/sspr-reset@.service "$$D$(UNITDIR)/sspr-reset@.service"; \
+	install -m 0644 $(OWN) systemd/sspr-reset.socket "$$D$(UNITDIR)/sspr-reset.socket"; \
 	sed 's|/usr/sbin/ssprd|$(SBINDIR)/ssprd|' systemd/ssprd.service > .build/ssprd.service; \
 	install -m 0644 $(OWN) .build/ssprd.service "$$D$(UNITDIR)/ssprd.service"; \
 	install -m 0644 $(OWN) systemd/ssprd.socket "$$D$(UNITDIR)/ssprd.socket"; \
-	sed 's|pam_sspr\.so|$(PAM_MODULE_NAME)|' pam/pam-configs/sspr > .build/pam-configs-sspr; \
+	sed -e 's|pam_sspr\.so|$(PAM_MODULE_NAME)|' \
+	    -e '$(if $(filter /usr/libexec/sspr/sspr-reset,$(HELPER_PATH)),,s|$(PAM_MODULE_NAME)|& helper=$(HELPER_PATH)|)' \
+	    pam/pam-configs/sspr > .build/pam-configs-sspr; \
 	install -m 0644 $(OWN) .build/pam-configs-sspr "$$D$(PAMCONFIGDIR)/sspr"; \
 	for f in sspr.conf sspr-questions.conf; do \
 	  t="$$D$(SYSCONFDIR)/security/$$f"; \
@@ -201,22 +226,24 @@ install: $(if $(NO_BUILD),,build-deps build-dist) install-files
 	  if grep -qs 'pam_sspr\.so' $(SYSCONFDIR)/pam.d/common-auth; then echo "enabled the sspr profile in $(SYSCONFDIR)/pam.d/common-auth"; \
 	  else echo "WARNING: pam-auth-update left $(SYSCONFDIR)/pam.d/common-auth without pam_sspr.so (locally modified?); see pam_sspr(8)"; fi; \
 	fi; \
-	if [ -d /run/systemd/system ]; then systemctl daemon-reload; systemctl enable --now ssprd.socket; \
-	else echo "systemd is not running: ssprd.socket not enabled (run ssprd yourself for self-service registration)"; fi
+	if [ -d /run/systemd/system ]; then systemctl daemon-reload; systemctl enable --now ssprd.socket sspr-reset.socket; \
+	else echo "systemd is not running: ssprd.socket and sspr-reset.socket not enabled (run ssprd --reset-socket yourself: ssprd(8))"; fi
 
 uninstall:
 	@set -e; D="$(DESTDIR)"; \
 	if [ -z "$$D" ]; then \
 	  if [ -e "$(PAMCONFIGDIR)/sspr" ] && command -v pam-auth-update >/dev/null; then \
 	    DEBIAN_FRONTEND=noninteractive pam-auth-update --package --remove sspr; fi; \
-	  if [ -d /run/systemd/system ]; then systemctl disable --now ssprd.socket ssprd.service || true; fi; \
+	  if [ -d /run/systemd/system ]; then systemctl disable --now ssprd.socket ssprd.service sspr-reset.socket || true; fi; \
 	fi; \
 	rm -f "$$D$(PAMCONFIGDIR)/sspr" "$$D$(UNITDIR)/ssprd.socket" "$$D$(UNITDIR)/ssprd.service" \
+	      "$$D$(UNITDIR)/sspr-reset.socket" "$$D$(UNITDIR)/sspr-reset@.service" "$$D$(HELPER_PATH)" \
 	      "$$D$(SECURITYDIR)/pam_sspr.so" "$$D$(BINDIR)/sspr" "$$D$(SBINDIR)/ssprd" \
 	      "$$D$(MANDIR)/man1/sspr.1.gz" "$$D$(MANDIR)/man5/sspr.conf.5.gz" "$$D$(MANDIR)/man8/ssprd.8.gz" \
 	      "$$D$(MANDIR)/man8/pam_sspr.8.gz" "$$D$(BASHCOMPDIR)/sspr" "$$D$(ZSHCOMPDIR)/_sspr" "$$D$(FISHCOMPDIR)/sspr.fish"; \
 	for f in sspr.conf sspr-questions.conf; do t="$$D$(SYSCONFDIR)/security/$$f"; \
 	  if cmp -s "config/$$f" "$$t"; then rm -f "$$t"; elif [ -e "$$t" ]; then echo "kept your edited $$t"; fi; done; \
+	rmdir "$$D$(LIBEXECDIR)/sspr" 2>/dev/null || true; \
 	rmdir "$$D$(STOREDIR)" 2>/dev/null || { [ ! -e "$$D$(STOREDIR)" ] || echo "kept the store $$D$(STOREDIR) (registrations, audit): rm -r it to purge"; }; \
 	if [ -z "$$D" ]; then \
 	  if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi; \
@@ -246,10 +273,8 @@ deb: $(if $(NO_BUILD),,build-dist) man completions
 	chmod 0644 "$$R/usr/share/doc/sspr/changelog.gz"; \
 	for s in postinst prerm postrm; do install -m 0755 packaging/debian/$$s "$$R/DEBIAN/$$s"; done; \
 	install -m 0644 packaging/debian/conffiles "$$R/DEBIAN/conffiles"; \
-	strip --strip-unneeded --remove-section=.comment --remove-section=.note "$$R/usr/bin/sspr" "$$R/usr/sbin/ssprd" \
-	  "$$R/usr/lib/$(MULTIARCH)/security/pam_sspr.so"; \
 	mkdir -p $(DEB_WORK)/debian; printf 'Source: sspr\n\nPackage: sspr\nArchitecture: any\n' > $(DEB_WORK)/debian/control; \
-	deps=$$(cd $(DEB_WORK) && dpkg-shlibdeps -O root/usr/bin/sspr root/usr/sbin/ssprd \
+	deps=$$(cd $(DEB_WORK) && dpkg-shlibdeps -O root/usr/bin/sspr root/usr/sbin/ssprd root/usr/libexec/sspr/sspr-reset \
 	        root/usr/lib/$(MULTIARCH)/security/pam_sspr.so | sed -n 's/^shlibs:Depends=//p'); \
 	test -n "$$deps"; \
 	size=$$(du -k -s --exclude=DEBIAN "$$R" | cut -f1); \
@@ -266,18 +291,18 @@ deb-check: deb
 
 # A safe trial for a newcomer (root: the sandbox store must be root's). See demo/demo.sh.
 demo: $(if $(NO_BUILD),,build)
-	@bash demo/demo.sh "$(RELEASE_BIN)"
+	@bash demo/demo.sh "$(RELEASE_BIN)" "$(abspath $(MODULE))"
 
 # Packaging tests: DESTDIR file set, install/uninstall for real inside a mount namespace, the .deb, man pages, demo.
 test-install: build-dist man completions build
-	SSPR_BIN="$(RELEASE_BIN)" SSPR_DIST_BIN="$(abspath $(DIST_BIN))" python3 -m pytest -q -p no:cacheprovider tests/install
+	SSPR_BIN="$(RELEASE_BIN)" SSPR_MODULE="$(abspath $(MODULE))" SSPR_DIST_BIN="$(abspath $(DIST_BIN))" python3 -m pytest -q -p no:cacheprovider tests/install
 
 # --- e2e and attack matrix (issue 6) ---
 # Real front ends (login, su, sshd keyboard-interactive, pamtester, sudo -n) on a pty in private mount + pid
 # namespaces with throwaway accounts; the attack matrix (guessing, single use, enumeration, store hygiene,
 # secrets in cores/logs/files). The host's files are compared before and after. Runs as root.
 DEPS += openssh-server openssh-client sudo python3-pexpect gdb
-E2E_PYTEST = SSPR_BIN="$(RELEASE_BIN)" python3 -m pytest -q -p no:cacheprovider -s tests/e2e
+E2E_PYTEST = SSPR_BIN="$(RELEASE_BIN)" SSPR_MODULE="$(abspath $(MODULE))" python3 -m pytest -q -p no:cacheprovider -s tests/e2e
 .PHONY: e2e stress-e2e fuzz-all
 e2e: test-pam-build
 	$(E2E_PYTEST)

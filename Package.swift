@@ -5,13 +5,15 @@
 // Layers (see README "How it works"):
 //   C libraries (system-library targets) -> SSPRShim (tiny C shims) -> SSPRSystem (the one Swift target that
 //   touches unsafe pointers and C calls) -> SSPRCore (the engine: no Foundation, no concurrency) -> front ends:
-//   PAMModule (libpam_sspr.so), sspr (CLI).
+//   sspr-reset (the reset helper pam_sspr.so starts), ssprd (daemon), sspr (CLI).
+// pam_sspr.so itself is C (pam/module/, built by the Makefile with gcc): it links libpam and libc only, so it
+// is no SwiftPM product (SwiftPM links through swiftc, which would pull in the Swift runtime).
 import PackageDescription
 import Foundation
 
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
 
-/// The module runs inside login, gdm and sshd: no implicit concurrency or regex runtime in the code it links.
+/// The engine and the reset helper: no implicit concurrency or regex runtime in the code they link.
 let noImplicitRuntimes: [SwiftSetting] = [
     .unsafeFlags(["-Xfrontend", "-disable-implicit-concurrency-module-import",
                   "-Xfrontend", "-disable-implicit-string-processing-module-import"]),
@@ -25,7 +27,7 @@ let package = Package(
     name: "sspr",
     platforms: [.macOS(.v14)],
     products: [
-        .library(name: "pam_sspr", type: .dynamic, targets: ["PAMModule"]),
+        .executable(name: "sspr-reset", targets: ["sspr-reset"]),
         .executable(name: "sspr", targets: ["sspr"]),
         .executable(name: "ssprd", targets: ["ssprd"]),
     ],
@@ -37,38 +39,27 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
-        systemLibrary("CPAM", pkgConfig: "pam", apt: "libpam0g-dev"),
         systemLibrary("CCrypt", pkgConfig: "libxcrypt", apt: "libcrypt-dev"),
         systemLibrary("CSQLite", pkgConfig: "sqlite3", apt: "libsqlite3-dev"),
         systemLibrary("COath", pkgConfig: "liboath", apt: "liboath-dev"),
         systemLibrary("CPWQuality", pkgConfig: "pwquality", apt: "libpwquality-dev"),
         systemLibrary("CQRencode", pkgConfig: "libqrencode", apt: "libqrencode-dev"),
         .target(
-            name: "SSPRShim", dependencies: ["CPAM"], path: "Sources/SSPRShim",
+            name: "SSPRShim", path: "Sources/SSPRShim",
             // libunistring (Unicode case folding + NFC for answers): its headers stay inside the C shim.
             linkerSettings: [.linkedLibrary("unistring")]),
         .target(
             name: "SSPRSystem",
-            dependencies: ["SSPRShim", "CPAM", "CCrypt", "CSQLite", "COath", "CPWQuality"],
+            dependencies: ["SSPRShim", "CCrypt", "CSQLite", "COath", "CPWQuality"],
             swiftSettings: noImplicitRuntimes),
         .target(name: "SSPRCore", dependencies: ["SSPRSystem"], swiftSettings: noImplicitRuntimes),
-        .target(name: "PAMEntry", dependencies: ["CPAM"], path: "Sources/PAMEntry"),
-        .target(
-            name: "PAMModule",
-            dependencies: ["PAMEntry", "SSPRCore", "SSPRSystem"],
-            swiftSettings: noImplicitRuntimes,
-            linkerSettings: [
-                // The Swift runtime goes inside the module: login/sshd have none to share with us.
-                .unsafeFlags([
-                    "-static-stdlib",
-                    // Export pam_sm_* and nothing else.
-                    "-Xlinker", "--version-script=\(packageRoot)/pam/pam_sspr.map",
-                    // libpam dlcloses modules at pam_end: Swift metadata must never be unmapped.
-                    "-Xlinker", "-z", "-Xlinker", "nodelete",
-                    "-Xlinker", "-z", "-Xlinker", "relro",
-                    "-Xlinker", "-z", "-Xlinker", "now",
-                ]),
-            ]),
+        // The protocol between pam_sspr.so and sspr-reset (docs/reset-protocol.md): pure Swift, fuzzed on its own.
+        .target(name: "SSPRResetProtocol"),
+        // The reset helper: the engine in its own root process, one per reset, started by pam_sspr.so.
+        .executableTarget(
+            name: "sspr-reset",
+            dependencies: ["SSPRCore", "SSPRSystem", "SSPRResetProtocol"],
+            swiftSettings: noImplicitRuntimes),
         // The varlink wire format, shared by the daemon and the CLI (and fuzzed).
         .target(name: "SSPRVarlink"),
         // libqrencode for the terminal QR code; its own target so the PAM module never links it.
@@ -99,7 +90,7 @@ let package = Package(
             ]),
         // `make bench`: figures, never pass/fail (bench/README.md).
         .executableTarget(name: "sspr-bench", dependencies: ["SSPRCore", "SSPRSystem"]),
-        .testTarget(name: "SSPRCoreTests", dependencies: ["SSPRCore", "SSPRSystem"]),
+        .testTarget(name: "SSPRCoreTests", dependencies: ["SSPRCore", "SSPRSystem", "SSPRResetProtocol"]),
         .testTarget(name: "SSPRDaemonTests", dependencies: ["SSPRDaemon", "SSPRVarlink", "SSPRCore", "SSPRSystem"]),
     ]
 )

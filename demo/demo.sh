@@ -5,19 +5,20 @@
 # account, so the password always fails and pam_sspr.so (with root=SANDBOX) offers the reset; everything it
 # reads and writes is under the sandbox. The host's accounts are never touched.
 #
-#   demo/demo.sh BIN_DIR        (BIN_DIR holds libpam_sspr.so and sspr)
+#   demo/demo.sh BIN_DIR MODULE (BIN_DIR holds sspr-reset and sspr; MODULE is the built pam_sspr.so)
 set -euo pipefail
 
-BIN=${1:?usage: demo.sh BIN_DIR}
+BIN=${1:?usage: demo.sh BIN_DIR MODULE (run: sudo make demo)}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-MODULE="$BIN/libpam_sspr.so"
+MODULE=${2:?usage: demo.sh BIN_DIR MODULE (run: sudo make demo)}
+HELPER="$BIN/sspr-reset"
 SSPR="$BIN/sspr"
 
 if [ "$(id -u)" != 0 ]; then
     echo "make demo needs root: the sandbox store must be root's, as the real one is (sudo make demo)." >&2
     exit 1
 fi
-for f in "$MODULE" "$SSPR"; do [ -e "$f" ] || { echo "missing $f: run make first" >&2; exit 1; }; done
+for f in "$MODULE" "$HELPER" "$SSPR"; do [ -e "$f" ] || { echo "missing $f: run make first" >&2; exit 1; }; done
 
 # The demo account must not exist on the host, so pam_unix can never accept it.
 USER_NAME=demo
@@ -43,7 +44,7 @@ POLICY
 printf 'minlen = 10\ndictcheck = 0\n' > "$SB/etc/security/pwquality.conf"
 cat > "$SB/pam.d/login" <<STACK
 auth    [success=2 default=ignore]  pam_unix.so nullok
-auth    [success=1 default=ignore]  $MODULE root=$SB
+auth    [success=1 default=ignore]  $MODULE root=$SB helper=$HELPER
 auth    requisite                   pam_deny.so
 auth    required                    pam_permit.so
 STACK

@@ -1,5 +1,9 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <stdio.h>
+#include <sys/prctl.h>
+#include <grp.h>
+#include <unistd.h>
 #include <malloc.h>
 #include <signal.h>
 #include <spawn.h>
@@ -7,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
-#include <security/pam_appl.h>
-#include <security/pam_ext.h>
 #include <unistr.h>
 #include <unicase.h>
 #include <uninorm.h>
@@ -21,50 +23,40 @@ void sspr_syslog(int priority, const char *ident, const char *message)
     syslog(priority, "%s: %s", ident, message);
 }
 
+void sspr_openlog(const char *ident)
+{
+    static char kept[64];
+    snprintf(kept, sizeof kept, "%s", ident != NULL ? ident : "sspr");
+    openlog(kept, LOG_PID, LOG_AUTHPRIV);
+}
+
+int sspr_become_root(void)
+{
+    if (setresgid(0, 0, 0) != 0 || initgroups("root", 0) != 0 || setresuid(0, 0, 0) != 0)
+        return -1;
+    return 0;
+}
+
+void sspr_not_dumpable(void)
+{
+    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+void sspr_ignore_hangup_and_pipe(void)
+{
+    signal(SIGHUP, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+void sspr_syslog_line(int priority, const char *message)
+{
+    syslog(priority, "%s", message);
+}
+
 void sspr_secure_zero(void *buffer, size_t length)
 {
     if (buffer != NULL && length > 0)
         explicit_bzero(buffer, length);
-}
-
-void sspr_pam_syslog(const pam_handle_t *pamh, int priority, const char *message)
-{
-    pam_syslog(pamh, priority, "%s", message);
-}
-
-int sspr_pam_converse(pam_handle_t *pamh, int count, const int *styles, const char *const *texts,
-                      struct pam_response **replies)
-{
-    const struct pam_conv *conv = NULL;
-    *replies = NULL;
-    if (count <= 0 || count > 32)
-        return PAM_CONV_ERR;
-    int rc = pam_get_item(pamh, PAM_CONV, (const void **)&conv);
-    if (rc != PAM_SUCCESS)
-        return rc;
-    if (conv == NULL || conv->conv == NULL)
-        return PAM_CONV_ERR;
-    struct pam_message messages[32];
-    const struct pam_message *pointers[32];
-    for (int i = 0; i < count; i++) {
-        messages[i].msg_style = styles[i];
-        messages[i].msg = texts[i];
-        pointers[i] = &messages[i];
-    }
-    return conv->conv(count, pointers, replies, conv->appdata_ptr);
-}
-
-void sspr_pam_free_replies(struct pam_response *replies, int count)
-{
-    if (replies == NULL)
-        return;
-    for (int i = 0; i < count; i++) {
-        if (replies[i].resp != NULL) {
-            explicit_bzero(replies[i].resp, strlen(replies[i].resp));
-            free(replies[i].resp);
-        }
-    }
-    free(replies);
 }
 
 int sspr_utf8_is_valid(const unsigned char *bytes, size_t length)
@@ -128,4 +120,34 @@ int sspr_spawn(const char *path, char *const argv[], char *const envp[], int std
 void sspr_scrub_freed_memory(void)
 {
     mallopt(M_PERTURB, 0xa5);
+}
+
+int sspr_spawn_with_socket(const char *path, char *const argv[], char *const envp[], int socket_fd, int *pid)
+{
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attr;
+    sigset_t all, none;
+    int rc;
+    if ((rc = posix_spawn_file_actions_init(&actions)) != 0)
+        return rc;
+    if ((rc = posix_spawnattr_init(&attr)) != 0) {
+        posix_spawn_file_actions_destroy(&actions);
+        return rc;
+    }
+    sigfillset(&all);
+    sigemptyset(&none);
+    rc = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDWR, 0);
+    if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, 0, 1);
+    if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, 0, 2);
+    if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, socket_fd, 3);
+    if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(&actions, 4);
+    if (rc == 0) rc = posix_spawnattr_setsigdefault(&attr, &all);
+    if (rc == 0) rc = posix_spawnattr_setsigmask(&attr, &none);
+    if (rc == 0) rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSID);
+    pid_t child = 0;
+    if (rc == 0) rc = posix_spawn(&child, path, &actions, &attr, argv, envp);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    if (rc == 0) *pid = child;
+    return rc;
 }

@@ -16,7 +16,8 @@ public enum CommandRunner {
         public var succeeded: Bool { self == .exited(0) }
     }
 
-    public static let environment = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8"]
+    /// Nothing of the caller's: senders read no caller's configuration (msmtp reads $HOME/.msmtprc).
+    public static let environment = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8", "HOME=/root"]
 
     public static func run(_ argv: [String], stdin message: [UInt8], timeoutMilliseconds: Int) -> Outcome {
         guard let program = argv.first, program.hasPrefix("/") else { return .couldNotStart(ENOENT) }

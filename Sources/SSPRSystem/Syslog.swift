@@ -5,6 +5,17 @@ import SSPRShim
 public enum Syslog {
     public enum Level: Sendable { case error, warning, notice, info, debug }
 
+    /// Set once by a program of our own (sspr-reset, ssprd, sspr) with `claimIdentity`: its lines are then tagged
+    /// with that identity (`journalctl -t pam_sspr`) instead of carrying it as a text prefix.
+    nonisolated(unsafe) private static var identityClaimed = false
+
+    /// openlog for a process that is ours. Never inside a host process (login, sshd): it would replace the host's
+    /// own identity for its later lines.
+    public static func claimIdentity(_ ident: String) {
+        sspr_openlog(ident)
+        identityClaimed = true
+    }
+
     public static func write(_ level: Level, _ message: String, ident: String = "sspr") {
         let priority: Int32
         switch level {
@@ -14,6 +25,10 @@ public enum Syslog {
         case .info: priority = LOG_INFO
         case .debug: priority = LOG_DEBUG
         }
-        sspr_syslog(LOG_AUTHPRIV | priority, ident, message)
+        if identityClaimed {
+            sspr_syslog_line(LOG_AUTHPRIV | priority, message)
+        } else {
+            sspr_syslog(LOG_AUTHPRIV | priority, ident, message)
+        }
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 
-/// The module runs inside login, gdm and sshd: a trap there kills the user's login process, and a thread or
-/// Foundation there is baggage the host never asked for. These checks read the sources the module links.
+/// The engine runs in the reset helper, a root process in the middle of someone's login: a trap there ends the
+/// reset (the host survives it, pam_sspr.so is C), so the engine keeps the no-trap rule anyway, and stays free
+/// of Foundation, concurrency and signal handlers. These checks read the sources the helper links.
 @Suite struct ModuleSafetyTests {
-    static let moduleTargets = ["SSPRSystem", "SSPRCore", "PAMModule"]
+    static let moduleTargets = ["SSPRSystem", "SSPRCore", "SSPRResetProtocol", "sspr-reset"]
 
     static func sources() throws -> [(String, String)] {
         var files: [(String, String)] = []

@@ -13,7 +13,9 @@ import Testing
         #expect(p.adminGroups == ["sudo", "wheel"])
         #expect(p.questionsToRegister == 3 && p.questionsToReset == 3)
         #expect(p.reconfirmDays == 180)
-        #expect(p.services == ["login", "gdm-password", "lightdm", "sddm", "xdm", "sshd"])
+        #expect(p.services == ["login", "gdm-password", "lightdm", "sddm", "xdm", "sshd", "kde", "xscreensaver", "swaylock",
+                               "i3lock", "xfce4-screensaver", "mate-screensaver", "cinnamon-screensaver", "hyprlock"])
+        #expect(p.lockScreen)
         #expect(!p.allowRemote && p.onSuccess == .login)
         #expect(p.maxFailures == 5 && p.failureWindow == 86400 && p.lockout == 86400)
         #expect(p.codeTTL == 300 && p.maxCodes == 5 && p.remember == 5)

@@ -19,7 +19,10 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 FIXTURES = REPO / "Tests" / "Fixtures"
 BIN = Path(os.environ.get("SSPR_BIN") or (REPO / ".build" / "release")).resolve()
-MODULE = BIN / "libpam_sspr.so"
+MODULE_FILE = Path(os.environ.get("SSPR_MODULE") or (REPO / ".build" / "pam" / "pam_sspr.so")).resolve()
+HELPER = BIN / "sspr-reset"
+# How a stack line names the module: the file and the helper it starts (the build, not /usr/libexec).
+MODULE = f"{MODULE_FILE} helper={HELPER}"
 SSPR = BIN / "sspr"
 SSPRD = BIN / "ssprd"
 DRIVER_SOURCE = REPO / "tests" / "pam" / "pam_driver.c"

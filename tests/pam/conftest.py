@@ -14,8 +14,12 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "Tests" / "Fixtures"
-BIN = Path(os.environ.get("SSPR_BIN") or (REPO / ".build" / "release"))
-MODULE = BIN / "libpam_sspr.so"
+BIN = Path(os.environ.get("SSPR_BIN") or (REPO / ".build" / "release")).resolve()
+# The C module (make module) and the reset helper it starts (helper=PATH: the build, not /usr/libexec).
+MODULE_FILE = Path(os.environ.get("SSPR_MODULE") or (REPO / ".build" / "pam" / "pam_sspr.so")).resolve()
+HELPER = BIN / "sspr-reset"
+# How a stack line names the module: the file and the helper to start.
+MODULE = f"{MODULE_FILE} helper={HELPER}"
 SSPR = BIN / "sspr"
 
 # Conversation replies that misbehave, as the driver understands them.

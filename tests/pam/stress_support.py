@@ -181,7 +181,31 @@ class PamRun:
             f.close()
         return self.results
 
+    def helper_pids(self):
+        """The reset helpers this run's PAM application started (its child processes)."""
+        pids = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.proc.pid:
+                pids.append(int(entry))
+        return pids
+
+    def kill_helper(self):
+        """SIGKILL to the helper (as a crash or an OOM kill would): the host must survive it."""
+        for pid in self.helper_pids():
+            try:
+                os.kill(pid, 9)
+            except ProcessLookupError:
+                pass
+
     def kill(self):
+        self.kill_helper()
         self.proc.kill()
         self.proc.wait()
         for f in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
@@ -200,6 +224,33 @@ def issue_pass(box, user, reusable=True, ttl="1h"):
 def enrol_codes(box, user):
     out = box.sspr("admin", "enroll", user, "recovery-codes").stdout.decode().split("\n")
     return [l.strip() for l in out[1:] if l.strip()]
+
+
+FAULT_HELPER_C = r'''
+/* Test only: the real sspr-reset under an LD_PRELOAD fault shim. The module gives its helper a clean
+ * environment (a caller's LD_PRELOAD never reaches it), so the shim and its settings are compiled in. */
+#include <stdlib.h>
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+    (void)argc;
+    setenv("LD_PRELOAD", SHIM, 1);
+    setenv("SHIM_FAIL", FAULT, 1);
+    setenv("SHIM_MARK", MARK, 1);
+    execv(HELPER, argv);
+    return 127;
+}
+'''
+
+
+def fault_helper(directory, shim, fault, mark):
+    """Builds a root-owned helper wrapper that runs the real helper with `shim` preloaded; returns its path."""
+    src, out = Path(directory) / "fault_helper.c", Path(directory) / "fault-helper"
+    src.write_text(FAULT_HELPER_C)
+    defs = [f'-D{k}="{v}"' for k, v in (("SHIM", shim), ("FAULT", fault), ("MARK", mark), ("HELPER", conftest.HELPER))]
+    subprocess.run(["gcc", "-O1", *defs, "-o", str(out), str(src)], check=True)
+    os.chmod(out, 0o755)
+    return out
 
 
 def required_stack(box, args=""):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from stress_support import (OFFER, PAM_AUTHTOK_ERR, PAM_SUCCESS, PamRun, hash_of, issue_pass, leftovers,
+from stress_support import (OFFER, PAM_AUTHTOK_ERR, PAM_SUCCESS, PamRun, fault_helper, hash_of, issue_pass, leftovers,
                             only_changed, required_stack, run_in_namespace, scaled, verify)
 
 PROOF = "Temporary access pass: "
@@ -61,16 +61,17 @@ def test_sigkill_at_random_points_of_the_write(sandbox):
     etc = box.root / "etc"
     rng = random.Random(int(os.environ.get("SSPR_STRESS_SEED", "1234")))
 
-    def wait_for_lock(pid, timeout):
-        """Spins until shadow.lock names `pid` (the writer has both locks and is about to write)."""
-        lock, want = etc / "shadow.lock", str(pid).encode()
+    def wait_for_lock(run, timeout):
+        """Spins until shadow.lock names the run's reset helper (the writer has both locks and is about to write)."""
+        lock = etc / "shadow.lock"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                if lock.read_bytes().strip() == want:
-                    return True
+                holder = lock.read_bytes().strip()
             except FileNotFoundError:
-                pass
+                continue
+            if holder and int(holder) in run.helper_pids():
+                return True
         return False
 
     # Calibrate: from the last reply to the end of a complete reset, and from "shadow.lock is ours" to the end
@@ -82,7 +83,7 @@ def test_sigkill_at_random_points_of_the_write(sandbox):
         assert r.answer({OFFER: "yes", PROOF: tap, "New password: ": pw}, until=RETYPE) == RETYPE
         t0 = time.monotonic()
         r.reply(pw)
-        assert wait_for_lock(r.proc.pid, 10)
+        assert wait_for_lock(r, 10)
         t1 = time.monotonic()
         assert r.finish()["authenticate"] == PAM_SUCCESS
         t2 = time.monotonic()
@@ -105,10 +106,16 @@ def test_sigkill_at_random_points_of_the_write(sandbox):
             time.sleep(rng.uniform(0, window * 1.1))
         else:
             # Aimed at the write itself: once the lock is ours, anywhere in the locked part.
-            assert wait_for_lock(r.proc.pid, 10)
+            assert wait_for_lock(r, 10)
             time.sleep(rng.uniform(0, write_window * 1.1))
-        r.kill()
+        # The writer is the reset helper: kill -9 it. The PAM application must survive and report no success
+        # unless the helper finished first.
+        r.kill_helper()
+        code = r.finish()["authenticate"]
+        assert r.proc.returncode == 0, "the host process survives its helper's death"
         after = box.shadow.read_bytes()
+        if check_old_or_new(before, after, pw) == "old":
+            assert code != PAM_SUCCESS
         outcomes[check_old_or_new(before, after, pw)] += 1
         # The backup is the previous file, or (killed after the backup's rename) the file just read.
         assert (etc / "shadow-").read_bytes() in (backup_before, before)
@@ -305,8 +312,9 @@ def test_injected_eio(sandbox, eio_shim, fault):
     assert reset(box, tap, "First-clean-Pw9x")[0] == PAM_SUCCESS
     before, backup_before = box.shadow.read_bytes(), (etc / "shadow-").read_bytes()
     marks = box.root / "shim-marks"
-    env = dict(os.environ, LD_PRELOAD=str(eio_shim), SHIM_FAIL=fault, SHIM_MARK=str(marks))
-    code, transcript = reset(box, tap, "Eio-attempt-Pw9x", env=env)
+    required_stack(box, f"helper={fault_helper(box.root, eio_shim, fault, marks)}")
+    code, transcript = reset(box, tap, "Eio-attempt-Pw9x")
+    required_stack(box)
     assert marks.exists() and marks.read_text().split("\n")[0] == fault.replace(":", " "), "the fault was injected"
     assert code == PAM_AUTHTOK_ERR and transcript[-1] == FAILED
     assert box.shadow.read_bytes() == before

@@ -20,8 +20,14 @@ public struct Policy: Equatable, Sendable {
     public var questionsToReset = 3
     public var requireRegistration = false
     public var reconfirmDays = 180
-    public var services = ["login", "gdm-password", "lightdm", "sddm", "xdm", "sshd"]
+    /// Display managers, console login, sshd, and the screen lockers that run PAM as the user (their PAM service
+    /// names as Debian ships them); lockers reach the reset through the root reset socket (`lock_screen`).
+    public var services = ["login", "gdm-password", "lightdm", "sddm", "xdm", "sshd",
+                           "kde", "xscreensaver", "swaylock", "i3lock", "xfce4-screensaver", "mate-screensaver",
+                           "cinnamon-screensaver", "hyprlock"]
     public var allowRemote = false
+    /// Offer the reset to callers that are not root (screen lockers), for their own account only.
+    public var lockScreen = true
     public var onSuccess: OnSuccess = .login
     public var maxFailures = 5
     /// Seconds.

@@ -44,6 +44,7 @@ enum PolicyKeys {
             return nil
         },
         "allow_remote": { p, v in boolean(v) { p.allowRemote = $0 } },
+        "lock_screen": { p, v in boolean(v) { p.lockScreen = $0 } },
         "on_success": { p, v in
             guard let value = Policy.OnSuccess(rawValue: v) else { return "expected login or relogin, got \"\(v)\"" }
             p.onSuccess = value

@@ -1,5 +1,20 @@
 import SSPRCore
-import SSPRSystem
+
+/// PAM result codes, by libpam's numbers (security/_pam_types.h; a stable ABI). The helper does not link libpam:
+/// the module checks every code it receives against the same list (pam/module/sspr_relay.c).
+enum PAMResult {
+    static let success: Int32 = 0
+    static let systemError: Int32 = 4
+    static let authError: Int32 = 7
+    static let authInfoUnavailable: Int32 = 9
+    static let maxTries: Int32 = 11
+    static let conversationError: Int32 = 19
+    static let authTokenError: Int32 = 20
+    static let authTokenLockBusy: Int32 = 22
+    static let ignore: Int32 = 25
+    /// PAM_SILENT
+    static let silentFlag: Int32 = 0x8000
+}
 
 /// The one place engine results become PAM codes. `PAM_SUCCESS` only for a completed reset under
 /// `on_success = login`; everything else fails closed (with the recommended stack, any non-success code falls

@@ -1,0 +1,63 @@
+import SSPRCore
+import SSPRResetProtocol
+import SSPRSystem
+
+/// One run of the helper: read the request from descriptor 3, answer it, send the result, exit.
+///
+///     sspr-reset                       started by pam_sspr.so (descriptor 3: its socketpair)
+///     sspr-reset --peer [--root DIR]   a connection to the reset socket (descriptor 3), from systemd's
+///                                      sspr-reset.socket (Accept=yes) or from ssprd --reset-socket
+struct ResetHelper {
+    static let socketDescriptor: Int32 = 3
+    static let startTimeoutMilliseconds: Int64 = 30 * 1000
+
+    let peerMode: Bool
+    let root: String?
+
+    /// Exit status: 0 when a result was delivered (whatever it was), 1 otherwise.
+    func run() -> Int32 {
+        guard StreamSocket.isUnixStream(ResetHelper.socketDescriptor) else {
+            Syslog.write(.error, "descriptor 3 is not a unix stream socket: started by hand? nothing done")
+            return 1
+        }
+        let socket = StreamSocket(fd: ResetHelper.socketDescriptor)
+        let channel = ProtocolChannel(socket: socket)
+        let trust: CallerTrust
+        if peerMode {
+            guard let uid = try? socket.peerUID() else { return 1 }
+            trust = uid == 0 ? .rootPeer : .userPeer(uid: uid)
+        } else {
+            trust = .module
+        }
+        let request: ResetRequest
+        do {
+            var frame = try channel.receive(timeoutMilliseconds: ResetHelper.startTimeoutMilliseconds)
+            defer { frame.wipe() }
+            request = try ResetRequest(frame: frame)
+        } catch {
+            Syslog.write(.error, "request refused: \(error)")
+            return 1
+        }
+        // A caller that is not root chose its own module arguments (pam_start_confdir): none are believed.
+        var options = HelperOptions(trust.requiredUID == nil ? request.arguments : [])
+        if trust.requiredUID != nil || (peerMode && options.root == nil) { options.root = root }
+        let conversation = ProtocolConversation(channel: channel, service: request.service ?? "(none)", debug: options.debug)
+        var done: ResetFrame
+        switch request.hook {
+        case .authenticate:
+            let result = AuthenticateRequest(request: request, options: options, trust: trust, conversation: conversation).run()
+            done = ResetDone.frame(result: result.code, newPassword: result.newPassword?.bytes)
+            result.newPassword?.wipe()
+        case .session:
+            if trust.requiredUID == nil {
+                SessionRequest(request: request, options: options, conversation: conversation).run()
+            }
+            done = ResetDone.frame(result: PAMResult.success, newPassword: nil)
+        }
+        defer { done.wipe() }
+        // The module may be gone (the caller killed su after the success line): the reset and its notices are
+        // done by now either way; only the result cannot be delivered.
+        guard !conversation.lost, (try? channel.send(done)) != nil else { return 1 }
+        return 0
+    }
+}
