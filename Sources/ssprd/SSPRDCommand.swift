@@ -19,6 +19,10 @@ struct SSPRDCommand: AsyncParsableCommand {
     @Option(help: "Seconds a message may take to arrive whole.") var messageTimeout: Int = 10
     @Option(help: "Open connections allowed per uid.") var maxConnectionsPerUser: Int = 32
     @Option(help: "Open connections allowed in all.") var maxConnections: Int = 512
+    @Option(help: ArgumentHelp("Also serve the reset for callers that are not root (screen lockers) on this socket, where systemd's sspr-reset.socket does not run.", valueName: "PATH"))
+    var resetSocket: String?
+    @Option(help: ArgumentHelp("The reset helper started for each reset-socket connection.", valueName: "PATH"))
+    var helper: String = "/usr/libexec/sspr/sspr-reset"
 
     func run() async throws {
         MemoryHygiene.scrubFreedMemory()
@@ -38,7 +42,16 @@ struct SSPRDCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let server = RegistrationServer(configuration: configuration, policy: loaded.policy, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [.init(service: server)],
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server)]
+        if let resetSocket {
+            do {
+                services.append(.init(service: try ResetSocketService(socketPath: resetSocket, helperPath: helper, root: root)))
+            } catch {
+                logger.error("reset socket: \(error)")
+                throw ExitCode(1)
+            }
+        }
+        let group = ServiceGroup(configuration: .init(services: services,
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

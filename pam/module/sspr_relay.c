@@ -10,7 +10,7 @@
 #include <security/pam_ext.h>
 #include "sspr_module.h"
 
-/* The results a helper may report; anything else is read as PAM_AUTH_ERR. */
+/* The results a helper may report; anything else is a protocol fault. */
 static int allowed_result(long code)
 {
     switch (code) {
@@ -139,7 +139,9 @@ static int take_result(pam_handle_t *pamh, struct sspr_frame_in *in, int *result
             return -1;
         code = code * 10 + (c - '0');
     }
-    *result = allowed_result(code) ? (int)code : PAM_AUTH_ERR;
+    if (!allowed_result(code))
+        return -1;
+    *result = (int)code;
     if (in->count == 2) {
         size_t n = in->field_length[1];
         if (*result != PAM_SUCCESS || n == 0 || n > SSPR_REPLY_MAX || memchr(in->field[1], 0, n) != NULL)
