@@ -92,7 +92,8 @@ bench: build
 clean:
 	rm -rf .build
 
-# libFuzzer on ssprd's message decoder (framer + varlink call decoder). FUZZ_SECONDS sets the run time.
+# libFuzzer on ssprd's message decoder (framer + varlink call decoder) and on sspr-reset's protocol decoder.
+# FUZZ_SECONDS sets the run time of each.
 FUZZ_SECONDS ?= 60
 FUZZ_DIR = .build/fuzz
 fuzz:
@@ -101,6 +102,11 @@ fuzz:
 	  Sources/SSPRVarlink/*.swift fuzz/VarlinkFuzz.swift -o $(FUZZ_DIR)/varlink-fuzz
 	$(FUZZ_DIR)/varlink-fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -dict=fuzz/varlink.dict \
 	  -print_final_stats=1 $(FUZZ_DIR)/corpus fuzz/corpus/varlink
+	mkdir -p $(FUZZ_DIR)/corpus-reset-protocol
+	$(SWIFTC) -O -sanitize=fuzzer,address -parse-as-library -module-name ResetProtocolFuzz \
+	  Sources/SSPRResetProtocol/*.swift fuzz/ResetProtocolFuzz.swift -o $(FUZZ_DIR)/reset-protocol-fuzz
+	$(FUZZ_DIR)/reset-protocol-fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=70000 -dict=fuzz/reset-protocol.dict \
+	  -print_final_stats=1 $(FUZZ_DIR)/corpus-reset-protocol fuzz/corpus/reset-protocol
 
 # The long attack and fault runs: 5x the kill -9 points (500 writes), the race loops and conversation faults.
 STRESS_SCALE ?= 5

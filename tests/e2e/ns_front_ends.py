@@ -1,7 +1,10 @@
 """Inside a private namespace (see nsenv.py): a throwaway account forgets its password, resets it through a
 real front end on a pseudo-terminal (pexpect), then logs in with the new password through the real pam_unix.
 
-  python3 ns_front_ends.py MODULE SSPR DRIVER FRONTEND      FRONTEND: login | su | sshd | pamtester | sudo
+  python3 ns_front_ends.py MODULE SSPR DRIVER FRONTEND      FRONTEND: login | su | sshd | pamtester | sudo | locker
+
+locker: pamtester run as the user (setpriv), as a screen locker runs PAM: the module reaches the reset through
+ssprd --reset-socket (as on a system without systemd), then pam_unix (unix_chkpwd) takes the new password.
 
 Prints one JSON object (the last line) for the test to check."""
 import io
@@ -17,12 +20,14 @@ from nsenv import NOT_AVAILABLE, OFFER, RESET_DONE, Namespace, done, sh, wait_fo
 
 module, sspr, driver, front = sys.argv[1:5]
 USER, OLD, NEW = "sspr-e2e-user", "Old-e2e-Pass-1", "New-e2e-Pass-2"
-SERVICES = "login,su,sshd,sspr-test,sudo"
-ns = Namespace(module, sspr, policy=f"services = {SERVICES}\nhelpdesk = Call 555-0100\n")
+SERVICES = "login,su,sshd,sspr-test,sudo,kde"
+# sshd is a network login: offered only with allow_remote = yes (test_attacks checks it is not offered without).
+REMOTE = "allow_remote = yes\n" if front == "sshd" else ""
+ns = Namespace(module, sspr, policy=f"services = {SERVICES}\nhelpdesk = Call 555-0100\n{REMOTE}")
 uid, gid = ns.user(USER, OLD)
 codes = ns.codes(USER)
 res = {"etc_is_copy": ns.etc_is_copy, "store": ns.store_mode(), "front": front}
-for service in ("login", "su", "sshd", "sspr-test", "sudo"):
+for service in ("login", "su", "sshd", "sspr-test", "sudo", "kde"):
     ns.stack(service)
 logs = {}
 
@@ -166,6 +171,31 @@ elif front == "pamtester":
     child.expect(pexpect.EOF)
     child.close()
     res["new_exit"] = (child.exitstatus, child.signalstatus)
+elif front == "locker":
+    helper = module.split("helper=", 1)[1].split()[0]
+    ssprd = subprocess.Popen([os.path.join(os.path.dirname(sspr), "ssprd"), "--reset-socket", "/run/sspr/reset.sock",
+                              "--helper", helper], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        if os.path.exists("/run/sspr/reset.sock"):
+            break
+        time.sleep(0.05)
+    as_user = [f"--reuid={uid}", f"--regid={gid}", "--init-groups", "pamtester", "kde", USER, "authenticate"]
+    child = spawn("setpriv", as_user, "reset")
+    reset_dialogue(child)
+    child.expect("successfully authenticated")
+    child.expect(pexpect.EOF)
+    child.close()
+    res["reset_exit"] = (child.exitstatus, child.signalstatus)
+    child = spawn("setpriv", as_user, "new")
+    child.expect("Password: ")
+    child.sendline(NEW)
+    child.expect("successfully authenticated")
+    child.expect(pexpect.EOF)
+    child.close()
+    res["new_exit"] = (child.exitstatus, child.signalstatus)
+    res["caller_uid_was"] = uid
+    ssprd.terminate()
+    ssprd.wait(timeout=20)
 elif front == "sudo":
     # sudo -n (never prompt) with pam_sspr in its stack and "sudo" in services: fails at once, without a word
     # from the module and without hanging; the same for a PAM application with no conversation function.

@@ -77,7 +77,7 @@ def guess_round(box, user, codes_user, n=50):
 
 
 def test_guessing_is_counted_exactly_under_50_way_concurrency_across_services(box):
-    box.policy("services = login,sshd\nmax_failures = 5\nfailure_window = 1h\nlockout = 1h\n")
+    box.policy("services = login,sshd\nallow_remote = yes\nmax_failures = 5\nfailure_window = 1h\nlockout = 1h\n")
     box.stack("login")
     box.stack("sshd")
     codes = box.codes("alice")

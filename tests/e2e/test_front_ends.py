@@ -1,4 +1,5 @@
-"""The reset through real login programs (login, su, sshd keyboard-interactive, pamtester) on a pseudo-terminal,
+"""The reset through real login programs (login, su, sshd keyboard-interactive, pamtester, and pamtester run as
+the user like a screen locker) on a pseudo-terminal,
 then a login with the new password through the real pam_unix; sudo -n and a conversation-less application
 neither prompt nor hang. Each runs in its own mount + pid namespace (nsenv.py); the host's files are
 compared before and after."""
@@ -31,7 +32,7 @@ def check_common(res, service):
 
 
 @pytest.mark.parametrize("front,service", [("login", "login"), ("su", "su"), ("sshd", "sshd"),
-                                           ("pamtester", "sspr-test")])
+                                           ("pamtester", "sspr-test"), ("locker", "kde")])
 def test_reset_then_login_with_the_new_password(driver, host_unchanged, front, service):
     res = run_ns("ns_front_ends.py", MODULE, SSPR, driver, front)
     print(f"\n{front}: {res['seconds']} s; transcript of the reset:\n{res['transcripts']['reset']}")
@@ -45,6 +46,8 @@ def test_reset_then_login_with_the_new_password(driver, host_unchanged, front, s
         assert res["old_exit"][0] != 0, "su with the old password fails"
     if front == "login":
         assert res["old_refused"]
+    if front == "locker":
+        assert res["caller_uid_was"] != 0, "the PAM application ran as the user, not root"
 
 
 def test_sudo_n_and_no_conversation_never_prompt_or_hang(driver, host_unchanged):

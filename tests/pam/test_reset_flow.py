@@ -202,6 +202,10 @@ def test_history_refuses_a_remembered_password(sandbox):
 @pytest.mark.parametrize("service,extra,policy", [
     ("sudo", (), ""),                                  # not in services
     ("login", ("--rhost", "203.0.113.9"), ""),         # remote, allow_remote = no
+    ("sshd", (), ""),                                  # sshd is a network login, whatever PAM_RHOST says
+    ("sshd", ("--rhost", "127.0.0.1"), ""),            # an ssh jump through this machine is still remote
+    ("login", ("--rhost", "localhost"), ""),           # reverse DNS of a loopback connection
+    ("login", ("--rhost", "::1"), ""),
     ("login", ("--silent",), ""),                      # PAM_SILENT
     ("login", ("--no-conv",), ""),                     # no conversation function (cron)
     ("login", (), "enabled = none\n"),
