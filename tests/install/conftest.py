@@ -19,6 +19,7 @@ OFFER = "Forgot your password? Type yes to reset it, or press Enter to try again
 HOST_WATCH = ["/etc/pam.d", "/usr/share/pam-configs", "/etc/shadow", "/etc/passwd", "/etc/group", "/etc/gshadow",
               "/var/lib/pam", "/etc/security", "/usr/bin/sspr", "/usr/sbin/ssprd",
               f"/usr/lib/{MULTIARCH}/security/pam_sspr.so", "/lib/systemd/system/ssprd.socket",
+              "/usr/libexec/sspr", "/lib/systemd/system/sspr-reset.socket", "/lib/systemd/system/sspr-reset@.service",
               "/lib/systemd/system/ssprd.service", "/var/lib/sspr"]
 
 

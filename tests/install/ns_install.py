@@ -11,6 +11,7 @@ repo, driver, offer = sys.argv[1:4]
 res = {"overlaid": overlay_system()}
 multiarch = subprocess.run(["gcc", "-print-multiarch"], capture_output=True, text=True).stdout.strip()
 FILES = [f"/usr/lib/{multiarch}/security/pam_sspr.so", "/usr/bin/sspr", "/usr/sbin/ssprd", "/usr/share/pam-configs/sspr",
+         "/usr/libexec/sspr/sspr-reset", "/lib/systemd/system/sspr-reset.socket", "/lib/systemd/system/sspr-reset@.service",
          "/lib/systemd/system/ssprd.socket", "/lib/systemd/system/ssprd.service", "/usr/share/man/man1/sspr.1.gz",
          "/usr/share/man/man8/pam_sspr.8.gz", "/etc/security/sspr.conf", "/etc/security/sspr-questions.conf"]
 

@@ -1,6 +1,7 @@
 """make install / make uninstall into a DESTDIR: the file set, modes and owners, the static Swift runtime,
 PREFIX, config files an admin edited, and the profile."""
 import os
+import re
 import stat
 import subprocess
 from pathlib import Path
@@ -11,6 +12,9 @@ EXPECTED = {
     f"usr/lib/{MULTIARCH}/security/pam_sspr.so": 0o644,
     "usr/bin/sspr": 0o755,
     "usr/sbin/ssprd": 0o755,
+    "usr/libexec/sspr/sspr-reset": 0o755,
+    "lib/systemd/system/sspr-reset.socket": 0o644,
+    "lib/systemd/system/sspr-reset@.service": 0o644,
     "lib/systemd/system/ssprd.service": 0o644,
     "lib/systemd/system/ssprd.socket": 0o644,
     "usr/share/pam-configs/sspr": 0o644,
@@ -43,18 +47,22 @@ def test_install_into_destdir_file_set_modes_owners(tmp_path):
     assert (dest / "etc/security/sspr.conf").read_bytes() == (REPO / "config/sspr.conf").read_bytes()
     assert (dest / "usr/share/pam-configs/sspr").read_bytes() == (REPO / "pam/pam-configs/sspr").read_bytes()
     assert "ExecStart=/usr/sbin/ssprd" in (dest / "lib/systemd/system/ssprd.service").read_text()
-    # Installed binaries carry the Swift runtime: nothing from the toolchain in /opt, nothing missing.
-    for binary in ("usr/bin/sspr", "usr/sbin/ssprd", f"usr/lib/{MULTIARCH}/security/pam_sspr.so"):
+    assert "ExecStart=/usr/libexec/sspr/sspr-reset --peer" in (dest / "lib/systemd/system/sspr-reset@.service").read_text()
+    # Installed binaries carry the Swift runtime: nothing from the toolchain in /opt, nothing missing; stripped.
+    for binary in ("usr/bin/sspr", "usr/sbin/ssprd", "usr/libexec/sspr/sspr-reset", f"usr/lib/{MULTIARCH}/security/pam_sspr.so"):
         ldd = subprocess.run(["ldd", str(dest / binary)], capture_output=True, text=True).stdout
         assert "not found" not in ldd and "/opt/" not in ldd and "libswift" not in ldd, ldd
-    # The shipped module (a separate static-stdlib build) is shaped like the tested one: pam_sm_* only, nodelete.
+        sections = subprocess.run(["readelf", "-S", str(dest / binary)], capture_output=True, text=True).stdout
+        assert ".symtab" not in sections and ".debug_info" not in sections, f"{binary} is not stripped"
+    # The shipped module is C: libpam and libc only, pam_sm_* only, BIND_NOW, no NODELETE.
     module = dest / f"usr/lib/{MULTIARCH}/security/pam_sspr.so"
     out = subprocess.run(["nm", "-D", "--defined-only", "--extern-only", str(module)], capture_output=True, text=True).stdout
     assert {l.split()[-1] for l in out.splitlines() if l.strip()} == {
         "pam_sm_authenticate", "pam_sm_setcred", "pam_sm_acct_mgmt", "pam_sm_open_session", "pam_sm_close_session",
         "pam_sm_chauthtok"}
     dyn = subprocess.run(["readelf", "-d", str(module)], capture_output=True, text=True).stdout
-    assert "NODELETE" in dyn and "BIND_NOW" in dyn
+    assert "NODELETE" not in dyn and "BIND_NOW" in dyn
+    assert sorted(re.findall(r"Shared library: \[([^\]]+)\]", dyn)) == ["libc.so.6", "libpam.so.0"]
     for shell in ("bash", "zsh", "fish"):
         assert "admin" in (dest / {"bash": "usr/share/bash-completion/completions/sspr", "zsh": "usr/share/zsh/vendor-completions/_sspr",
                                    "fish": "usr/share/fish/vendor_completions.d/sspr.fish"}[shell]).read_text()

@@ -42,7 +42,7 @@ def test_install_creates_group_store_and_files(ns):
     modes = ns["modes"]
     assert all(v is not None for v in modes.values()), modes
     assert {k: v[0] for k, v in modes.items()} == {
-        k: ("0o755" if k in ("/usr/bin/sspr", "/usr/sbin/ssprd") else "0o644") for k in modes}
+        k: ("0o755" if k in ("/usr/bin/sspr", "/usr/sbin/ssprd", "/usr/libexec/sspr/sspr-reset") else "0o644") for k in modes}
     assert all(v[1:] == [0, 0] for v in modes.values()), modes
     assert ns["man_installed"]["rc"] == 0 and ns["man_installed"]["out"] == ""
     assert ns["check"]["rc"] == 0 and "ok: PAM stack: pam_sspr.so in /etc/pam.d/common-auth" in ns["check"]["out"], ns["check"]
