@@ -279,3 +279,42 @@ def test_helper_identity_is_clean_root_even_when_started_by_su_like_caller(sandb
     assert sorted(l for l in facts if l.startswith("env ")) == ["env HOME=/root", "env PATH=/usr/sbin:/usr/bin:/sbin:/bin"]
     fds = sorted(l for l in facts if l.startswith("fd "))
     assert fds == ["fd 0", "fd 1", "fd 2", "fd 3", "fd 4", "fd 5"], fds  # 4: the report, 5: opendir's own
+
+
+def test_new_password_is_handed_on_as_pam_authtok(sandbox, tmp_path):
+    """on_success = login: the module after pam_sspr (here pam_exec expose_authtok, standing in for
+    pam_gnome_keyring / pam_kwallet) gets the new password as PAM_AUTHTOK without asking for it."""
+    box = sandbox
+    codes = enrol_codes(box, "alice")
+    seen = box.root / "authtok-seen"
+    script = box.root / "record-authtok"
+    script.write_text(f"#!/bin/sh\ncat > {seen}\n")
+    os.chmod(script, 0o755)
+    box.stack(auth=[f"auth [success=ok default=die] {MODULE_FILE} helper={HELPER} root={box.root}",
+                    f"auth required pam_exec.so expose_authtok quiet {script}"], session=False)
+    new = "Handed-on-Pw-42x"
+    r = PamRun(box.driver, box.confdir, "login", "alice")
+    r.answer({OFFER: "yes", "Recovery code: ": codes[0], "New password: ": new, "Retype new password: ": new})
+    res = r.finish()
+    assert res["authenticate"] == PAM_SUCCESS, r.transcript
+    assert seen.read_bytes().rstrip(b"\0") == new.encode()
+    assert not any(t.startswith("Password") for _, t in r.transcript), "pam_exec did not have to ask"
+
+
+def test_relogin_hands_nothing_on(sandbox):
+    box = sandbox
+    box.policy("on_success = relogin\n")
+    codes = enrol_codes(box, "alice")
+    seen = box.root / "authtok-seen"
+    script = box.root / "record-authtok"
+    script.write_text(f"#!/bin/sh\ncat > {seen}\n")
+    os.chmod(script, 0o755)
+    box.stack(auth=[f"auth optional {MODULE_FILE} helper={HELPER} root={box.root}",
+                    f"auth optional pam_exec.so expose_authtok quiet {script}", "auth required pam_deny.so"],
+              session=False)
+    new = "Relogin-Pw-42x"
+    r = PamRun(box.driver, box.confdir, "login", "alice", lenient=True)
+    r.answer({OFFER: "yes", "Recovery code: ": codes[0], "New password: ": new, "Retype new password: ": new})
+    r.finish()
+    # pam_exec had to ask (the lenient run answered with a conversation error), so it never saw the password.
+    assert not seen.exists() or new.encode() not in seen.read_bytes()
