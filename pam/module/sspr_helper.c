@@ -80,11 +80,16 @@ static void become_clean_root_helper(int sock, int exe)
     if (chdir("/") != 0)
         _exit(127);
     umask(077);
-    /* Limits the caller chose must not fail a write half-way or leave a core with secrets in it. */
-    struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
+    /* Limits the caller chose must not fail a write half-way or leave a core with secrets in it: open-ended
+     * where root may raise them, else at least the soft limit up to the hard one. */
     static const int open_ended[] = { RLIMIT_FSIZE, RLIMIT_CPU, RLIMIT_DATA, RLIMIT_AS, RLIMIT_NPROC, RLIMIT_MEMLOCK };
-    for (size_t i = 0; i < sizeof open_ended / sizeof open_ended[0]; i++)
-        (void)setrlimit(open_ended[i], &unlimited);
+    for (size_t i = 0; i < sizeof open_ended / sizeof open_ended[0]; i++) {
+        struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY }, current;
+        if (setrlimit(open_ended[i], &unlimited) != 0 && getrlimit(open_ended[i], &current) == 0) {
+            current.rlim_cur = current.rlim_max;
+            (void)setrlimit(open_ended[i], &current);
+        }
+    }
     struct rlimit core = { 0, 0 }, nofile = { 1024, 4096 }, stack = { 8u << 20, RLIM_INFINITY };
     (void)setrlimit(RLIMIT_CORE, &core);
     (void)setrlimit(RLIMIT_NOFILE, &nofile);
@@ -95,6 +100,12 @@ static void become_clean_root_helper(int sock, int exe)
     dfl.sa_handler = SIG_DFL;
     for (int sig = 1; sig < NSIG; sig++)
         (void)sigaction(sig, &dfl, NULL);
+    /* A file-size limit we could not raise (no CAP_SYS_RESOURCE) must fail a write with EFBIG, which the engine
+     * handles (shadow stays byte-identical), not kill the helper half-way with SIGXFSZ. */
+    struct sigaction ign;
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    (void)sigaction(SIGXFSZ, &ign, NULL);
     sigset_t none;
     sigemptyset(&none);
     (void)sigprocmask(SIG_SETMASK, &none, NULL);

@@ -17,6 +17,7 @@ import pytest
 
 from conftest import HELPER, MODULE_FILE
 from stress_support import (NOT_AVAILABLE, OFFER, PAM_AUTH_ERR, PAM_IGNORE, PAM_PERM_DENIED, PAM_SUCCESS, PamRun, enrol_codes,
+                            hash_of, verify,
                             required_stack)
 
 SYSLOG_SHIM = r'''
@@ -318,3 +319,23 @@ def test_relogin_hands_nothing_on(sandbox):
     r.finish()
     # pam_exec had to ask (the lenient run answered with a conversation error), so it never saw the password.
     assert not seen.exists() or new.encode() not in seen.read_bytes()
+
+
+def test_a_callers_hard_file_size_limit_never_half_writes(sandbox):
+    """The caller may set limits before su. The helper raises what root may raise; where it cannot (a container
+    without CAP_SYS_RESOURCE), a write fails with EFBIG instead of killing the helper: either the reset completes
+    (limit raised) or it ends non-success with shadow byte-identical, and the host survives either way."""
+    box = sandbox
+    codes = enrol_codes(box, "alice")
+    required_stack(box)
+    before = box.shadow.read_bytes()
+    new = "Limited-Pw-42x"
+    r = PamRun(box.driver, box.confdir, "login", "alice", prefix=["sh", "-c", 'ulimit -f 1; exec "$@"', "sh"])
+    r.answer({OFFER: "yes", "Recovery code: ": codes[0], "New password: ": new, "Retype new password: ": new})
+    code = r.finish()["authenticate"]
+    assert r.proc.returncode == 0
+    after = box.shadow.read_bytes()
+    if code == PAM_SUCCESS:
+        assert verify(hash_of(after, "alice"), new)
+    else:
+        assert after == before
