@@ -56,3 +56,10 @@ func printError(_ message: String) {
     line.append(0x0a)
     _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
 }
+
+extension RecoveryEngine {
+    /// Admin commands act on accounts only: a typo ("bogususer") must fail (exit 1) before it creates a row.
+    func requireKnownAccount(_ user: String) throws {
+        guard accounts.account(named: user) != nil else { throw CLIError.failed("no such account: \(user)") }
+    }
+}
