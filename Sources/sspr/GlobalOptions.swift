@@ -62,4 +62,13 @@ extension RecoveryEngine {
     func requireKnownAccount(_ user: String) throws {
         guard accounts.account(named: user) != nil else { throw CLIError.failed("no such account: \(user)") }
     }
+
+    /// For unlock and remove, which also clean up after a deleted account: a name that is no account is
+    /// accepted only while the store holds data for it, so a typo still fails and writes nothing.
+    func requireAccountOrStoredName(_ user: String) throws {
+        if accounts.account(named: user) != nil { return }
+        let stored: Bool
+        do { stored = try holdsData(for: user) } catch { throw CLIError(error) }
+        guard stored else { throw CLIError.failed("no such account: \(user)") }
+    }
 }

@@ -121,6 +121,14 @@ def test_unknown_accounts_are_refused_and_leave_no_row(sandbox):
         assert r.returncode == 1 and b"no such account" in r.stderr, (args, r.stderr)
     for table in ("failures", "lockouts", "methods", "recovery_codes", "passes"):
         assert rows(sandbox, f"SELECT count(*) FROM {table} WHERE user IN ('bogususer', 'nosuch')") == [(0,)], table
+    # unlock and remove still clean up after an account that was deleted while the store held its data.
+    sandbox.sspr("admin", "enroll", "judy", "recovery-codes")
+    passwd = sandbox.root / "etc/passwd"
+    passwd.write_text("".join(l for l in passwd.read_text().splitlines(True) if not l.startswith("judy:")))
+    assert sandbox.sspr("admin", "enroll", "judy", "totp", check=False).returncode == 1
+    assert sandbox.sspr("admin", "remove", "judy").returncode == 0
+    assert rows(sandbox, "SELECT count(*) FROM recovery_codes WHERE user = 'judy'") == [(0,)]
+    assert sandbox.sspr("admin", "unlock", "judy", check=False).returncode == 1, "nothing left: no such account"
 
 
 def test_replacing_a_method_needs_consent_and_enroll_shows_a_scannable_qr_code(sandbox, tmp_path):

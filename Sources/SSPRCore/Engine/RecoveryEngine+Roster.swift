@@ -26,4 +26,14 @@ extension RecoveryEngine {
                                     [.text(user), .text(method.rawValue)]).isEmpty
         }
     }
+
+    /// True when the store holds anything for `name`: registrations, passes, failures or a lockout. Lets the
+    /// admin clean up after an account that was deleted, without accepting names that were never seen.
+    public func holdsData(for name: String) throws(SSPRError) -> Bool {
+        try !store.query("""
+            SELECT 1 FROM methods WHERE user = ?1 UNION ALL SELECT 1 FROM recovery_codes WHERE user = ?1
+            UNION ALL SELECT 1 FROM passes WHERE user = ?1 UNION ALL SELECT 1 FROM lockouts WHERE user = ?1
+            UNION ALL SELECT 1 FROM failures WHERE user = ?1 LIMIT 1
+            """, [.text(name)]).isEmpty
+    }
 }
