@@ -111,9 +111,10 @@ struct AdminEnroll: ParsableCommand {
         }
         let text = String(decoding: encoded.bytes, as: UTF8.self)
         let uri = TOTPProvisioning.uri(user: user, base32Secret: text, hostLabel: engine.policy.hostLabel)
-        print("Authenticator app for \(user) (shown once): scan this, or type the secret.")
+        print("Scan this with \(user)'s authenticator app, or type the secret:")
         for line in TerminalQRCode.lines(for: uri) ?? [] { print(line) }
-        print("Secret: \(text)")
+        // Scripts (the demo) read the secret from this line: keep its wording.
+        print("Secret for \(user)'s authenticator app (shown once): \(text)")
         print(uri)
     }
 

@@ -27,6 +27,7 @@ struct AdminVerify: ParsableCommand {
         try engine.requireKnownAccount(user)
         do {
             guard try engine.registeredMethods(user).contains(kind) else {
+                print("refused")
                 throw CLIError.failed("\(user) has no usable \(AdminEnroll.registrationName(kind)) registered (nothing was counted)")
             }
             let proof = kind == .questions ? try askAnswers(engine) : try askCode(engine, kind)
@@ -61,6 +62,7 @@ struct AdminVerify: ParsableCommand {
         }
         let code = interactive ? try TerminalInput.secret(prompt) : try SecretInput.stdinLines().first ?? SecretBytes([])
         guard code.bytes.contains(where: { $0 != 0x20 && $0 != 0x09 }) else {
+            print("refused")
             throw CLIError.failed("no code given (nothing was counted)")
         }
         if kind == .totp, try engine.totp.isSpent(user: user, code: code, now: engine.now) {
@@ -99,6 +101,7 @@ struct AdminVerify: ParsableCommand {
             }
         }
         guard answers.count == asked.count, answers.allSatisfy({ !$0.answer.isEmpty }) else {
+            print("refused")
             throw CLIError.failed("\(asked.count) answers are needed, one per question (nothing was counted)")
         }
         return .answers(answers)
