@@ -321,3 +321,15 @@ def test_version_and_exit_codes(sandbox):
     r = subprocess.run(["setpriv", "--reuid=1001", "--regid=1001", "--clear-groups", str(SSPR), "status",
                         "--socket", str(sandbox.root / "nowhere.sock")], capture_output=True)
     assert r.returncode == 4
+
+
+def test_bulk_csv_quoting_comments_and_crlf(sandbox, tmp_path):
+    listing = tmp_path / "class.csv"
+    listing.write_bytes(b'# spring term\r\n"alice","totp"\r\nbob,"recovery-codes"\r\n\r\n')
+    out = sandbox.sspr("admin", "enroll", "--from", str(listing)).stdout.decode()
+    issued = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["user"], r["method"]) for r in issued] == [("alice", "totp"), ("bob", "recovery-codes")]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("alice,totp,SECRET,extra\n")
+    r = sandbox.sspr("admin", "enroll", "--from", str(bad), check=False)
+    assert r.returncode == 1 and b"expected user,method[,secret]" in r.stderr
