@@ -10,8 +10,8 @@ struct AdminVerify: ParsableCommand {
         discussion: """
             On a terminal each code or question is asked with echo off. From a pipe: one line with the code, or for
             questions one answer per line in the order the questions are printed on standard error. A wrong proof
-            counts toward lockout; an empty one, a method the user has not registered, and an authenticator code
-            that was already accepted (read out twice) are refused without counting.
+            counts toward lockout; an empty one, a method the user has not registered, and an authenticator code or
+            recovery code that was already accepted (read out twice) are refused without counting.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -65,9 +65,16 @@ struct AdminVerify: ParsableCommand {
             print("refused")
             throw CLIError.failed("no code given (nothing was counted)")
         }
-        if kind == .totp, try engine.totp.isSpent(user: user, code: code, now: engine.now) {
+        let spent: Bool
+        switch kind {
+        case .totp: spent = try engine.totp.isSpent(user: user, code: code, now: engine.now)
+        case .recoveryCode: spent = try engine.recoveryCodes.isSpent(user: user, typed: code)
+        case .tap, .questions, .email, .sms: spent = false
+        }
+        if spent {
             print("refused")
-            throw CLIError.failed("that code was already accepted; ask for the next one (not counted)")
+            throw CLIError.failed(kind == .totp ? "that code was already accepted; ask for the next one (not counted)"
+                                                : "that recovery code was already used; ask for another one (not counted)")
         }
         return .code(code)
     }

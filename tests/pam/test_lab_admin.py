@@ -184,6 +184,12 @@ def test_helpdesk_verify_prompts_without_echo_and_counts_only_real_attempts(sand
     # A wrong code still counts.
     assert sandbox.sspr("admin", "verify", "alice", "totp", stdin=b"000000\n", check=False).returncode == 1
     assert rows(sandbox, "SELECT count(*) FROM failures WHERE user = 'alice'") == [(1,)]
+    # A recovery code read out a second time is refused without counting, too.
+    code = sandbox.sspr("admin", "enroll", "alice", "recovery-codes").stdout.decode().split("\n")[1].strip()
+    assert sandbox.sspr("admin", "verify", "alice", "recovery-code", stdin=(code + "\n").encode()).returncode == 0
+    again = sandbox.sspr("admin", "verify", "alice", "recovery-code", stdin=(code + "\n").encode(), check=False)
+    assert again.returncode == 1 and again.stdout == b"refused\n" and b"already used" in again.stderr
+    assert rows(sandbox, "SELECT count(*) FROM failures WHERE user = 'alice'") == [(1,)]
     # Questions: each asked by its text, echo off.
     sandbox.sspr("admin", "enroll", "bob", "questions", "--file", "-",
                  stdin=b"first-pet: Rex\nfirst-car: Ford Fiesta\nfirst-teacher: Smith\n")
