@@ -5,8 +5,10 @@ import Glibc
 /// 80x24 screen with room for the prompt. Colours are explicit (ANSI black on white, quiet zone included):
 /// drawn in the terminal's own colours it scanned only on dark terminals. libqrencode (Debian's) encodes.
 public enum TerminalQRCode {
-    /// Light modules around the code. Scanners want some; 2 keeps the drawing short (a decoder test checks it scans).
-    public static let quietZone = 2
+    /// Light modules around the code: the standard's 4 at the sides, where an 80-column screen has room, and 2
+    /// above and below, where every module row costs half a line of 24 (a decoder test checks it scans).
+    public static let quietColumns = 4
+    public static let quietRows = 2
     static let blackOnWhite = "\u{1B}[30;47m"
     static let reset = "\u{1B}[0m"
 
@@ -17,17 +19,16 @@ public enum TerminalQRCode {
         defer { QRcode_free(code) }
         let width = Int(code.pointee.width)
         guard width > 0, let data = code.pointee.data else { return nil }
-        let size = width + 2 * quietZone
         func dark(_ x: Int, _ y: Int) -> Bool {
-            let mx = x - quietZone, my = y - quietZone
+            let mx = x - quietColumns, my = y - quietRows
             guard mx >= 0, my >= 0, mx < width, my < width else { return false }
             return data[my * width + mx] & 1 == 1
         }
         var lines: [String] = []
         var y = 0
-        while y < size {
+        while y < width + 2 * quietRows {
             var line = blackOnWhite
-            for x in 0..<size {
+            for x in 0..<(width + 2 * quietColumns) {
                 // The foreground (black) draws dark modules; the upper half block is the upper module.
                 switch (dark(x, y), dark(x, y + 1)) {
                 case (false, false): line += " "
