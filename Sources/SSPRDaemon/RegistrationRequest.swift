@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import SSPRCore
 import SSPRSystem
 import SSPRVarlink
@@ -5,6 +6,7 @@ import SSPRVarlink
 /// One call being answered: the caller, the parameters, the engine. Each method of the interface is one
 /// function here; authorisation is decided by `target(mutating:)` and `requireAdmin()`.
 struct Request {
+    static let enumeration = NIOLock()
     let service: RegistrationService
     let session: ConnectionSession
     let parameters: [String: JSONValue]
@@ -207,9 +209,14 @@ struct Request {
 
     // MARK: Admin methods (mirroring sspr admin)
 
+    /// `all`: every login account the policy enables too (sspr admin report --all). NSS enumeration keeps
+    /// process-wide state, so one enumeration at a time.
     func adminReport() throws -> [String: JSONValue] {
         try requireAdmin()
-        return ["users": .array(try engine.reportAll().map { r in
+        let reports = parameters["all"]?.bool == true
+            ? try Request.enumeration.withLock { () throws(SSPRError) -> [UserReport] in try engine.reportEveryEnabledAccount() }
+            : try engine.reportAll()
+        return ["users": .array(reports.map { r in
             var row: [String: JSONValue] = ["user": .string(r.user), "methods": .array(r.methods.map { .string($0.rawValue) }),
                                             "meets_policy": .bool(r.meetsPolicy), "reconfirm_due": .bool(r.reconfirmDue),
                                             "recovery_codes_left": .number(Double(r.recoveryCodesLeft)),

@@ -339,3 +339,23 @@ def test_bulk_csv_quoting_comments_and_crlf(sandbox, tmp_path):
     bad.write_text("alice,totp,SECRET,extra\n")
     r = sandbox.sspr("admin", "enroll", "--from", str(bad), check=False)
     assert r.returncode == 1 and b"expected user,method[,secret]" in r.stderr
+
+
+def test_ssprd_admin_report_all(sandbox):
+    sandbox.sspr("admin", "enroll", "alice", "recovery-codes")
+    sock = sandbox.root / "run/sspr/ssprd.sock"
+    client = Path(__file__).with_name("varlink_client.py")
+    proc = subprocess.Popen([str(SSPRD), "--root", str(sandbox.root)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(200):
+            if sock.exists():
+                break
+            time.sleep(0.05)
+        out = subprocess.run(["/usr/bin/python3", str(client), str(sock), "AdminReport", 'AdminReport {"all": true}'],
+                             capture_output=True, text=True, check=True).stdout.splitlines()
+        plain, every = (json.loads(l)["parameters"]["users"] for l in out)
+        assert [u["user"] for u in plain] == ["alice"]
+        assert {"alice", "bob", "judy"} <= {u["user"] for u in every} and "root" not in {u["user"] for u in every}
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=20)
