@@ -47,6 +47,17 @@ def add_students(sandbox, count):
     return names
 
 
+def start_ssprd(sandbox):
+    """ssprd on the sandbox's socket, started by hand (it binds the socket itself); returns (process, socket)."""
+    sock = sandbox.root / "run/sspr/ssprd.sock"
+    proc = subprocess.Popen([str(SSPRD), "--root", str(sandbox.root)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    for _ in range(200):
+        if sock.exists():
+            break
+        time.sleep(0.05)
+    return proc, sock
+
+
 def test_report_all_lists_unregistered_due_and_locked(sandbox):
     students = add_students(sandbox, 5)
     sandbox.sspr("admin", "enroll", "alice", "recovery-codes")
@@ -280,14 +291,9 @@ def test_check_fails_on_a_store_it_cannot_open(sandbox):
 
 def test_ssprd_reloads_its_policy_on_sighup_and_keeps_it_when_broken(sandbox):
     set_password(sandbox.root, "alice", "Alice-pw-1")
-    sock = sandbox.root / "run/sspr/ssprd.sock"
     client = Path(__file__).with_name("varlink_client.py")
-    proc = subprocess.Popen([str(SSPRD), "--root", str(sandbox.root)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc, sock = start_ssprd(sandbox)
     try:
-        for _ in range(200):
-            if sock.exists():
-                break
-            time.sleep(0.05)
 
         def allowed():
             out = subprocess.run(["/usr/bin/python3", str(client), str(sock), 'GetStatus {"user": "alice"}'],
@@ -343,14 +349,9 @@ def test_bulk_csv_quoting_comments_and_crlf(sandbox, tmp_path):
 
 def test_ssprd_admin_report_all(sandbox):
     sandbox.sspr("admin", "enroll", "alice", "recovery-codes")
-    sock = sandbox.root / "run/sspr/ssprd.sock"
     client = Path(__file__).with_name("varlink_client.py")
-    proc = subprocess.Popen([str(SSPRD), "--root", str(sandbox.root)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc, sock = start_ssprd(sandbox)
     try:
-        for _ in range(200):
-            if sock.exists():
-                break
-            time.sleep(0.05)
         out = subprocess.run(["/usr/bin/python3", str(client), str(sock), "AdminReport", 'AdminReport {"all": true}'],
                              capture_output=True, text=True, check=True).stdout.splitlines()
         plain, every = (json.loads(l)["parameters"]["users"] for l in out)
