@@ -5,10 +5,11 @@ struct AdminUnlock: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "unlock", abstract: "Clear a user's failures and lockout.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The account (or any name that was locked).") var user: String
+    @Argument(help: "The account (or a deleted account's name the store still holds).") var user: String
 
     func run() throws {
         let engine = try global.openEngine(create: false)
+        try engine.requireAccountOrStoredName(user)
         do { try engine.unlock(user: user, context: global.adminContext) } catch { throw CLIError(error) }
         print("Unlocked \(user).")
     }
@@ -28,6 +29,7 @@ struct AdminRemove: ParsableCommand {
             kind = k
         }
         let engine = try global.openEngine(create: false)
+        try engine.requireAccountOrStoredName(user)
         let removed: Int
         do { removed = try engine.remove(user: user, method: kind, context: global.adminContext) } catch { throw CLIError(error) }
         if removed == 0 { throw CLIError.failed("\(user) has no \(kind?.rawValue ?? "method") registered") }

@@ -56,3 +56,19 @@ func printError(_ message: String) {
     line.append(0x0a)
     _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
 }
+
+extension RecoveryEngine {
+    /// Admin commands act on accounts only: a typo ("bogususer") must fail (exit 1) before it creates a row.
+    func requireKnownAccount(_ user: String) throws {
+        guard accounts.account(named: user) != nil else { throw CLIError.failed("no such account: \(user)") }
+    }
+
+    /// For unlock and remove, which also clean up after a deleted account: a name that is no account is
+    /// accepted only while the store holds data for it, so a typo still fails and writes nothing.
+    func requireAccountOrStoredName(_ user: String) throws {
+        if accounts.account(named: user) != nil { return }
+        let stored: Bool
+        do { stored = try holdsData(for: user) } catch { throw CLIError(error) }
+        guard stored else { throw CLIError.failed("no such account: \(user)") }
+    }
+}
