@@ -64,8 +64,9 @@ public final class PasswordQuality {
     ///
     /// With dictcheck on and no dictionary, cracklib refuses *every* password. The probe: a random password
     /// that libpwquality itself generated to pass every other rule of this configuration (dictcheck off for
-    /// the generation only), then checked with the real settings. A random password of 128 bits is no
-    /// dictionary word, so a dictionary refusal (twice) means the dictionary is unusable.
+    /// the generation only), then checked with the real settings. A random password of 256 bits (the most
+    /// libpwquality generates, long enough for any sane minlen) is no dictionary word, so a dictionary refusal
+    /// (twice) means the dictionary is unusable. When no probe can be generated, nothing is claimed (nil).
     public func dictionaryFailure() -> String? {
         guard checksDictionary else { return nil }
         let probeSettings = PasswordQuality.readSettings(configPath)
@@ -74,7 +75,7 @@ public final class PasswordQuality {
         var failure: String? = nil
         for _ in 0..<2 {
             var generated: UnsafeMutablePointer<CChar>?
-            guard pwquality_generate(probeSettings, 128, &generated) == 0, let probe = generated else { return nil }
+            guard pwquality_generate(probeSettings, PWQ_MAX_ENTROPY_BITS, &generated) == 0, let probe = generated else { return nil }
             defer {
                 sspr_secure_zero(probe, strlen(probe))
                 free(probe)
