@@ -3,6 +3,8 @@
 did not complete, and two resets holding one code get exactly one success."""
 import json
 import re
+import time
+from pathlib import Path
 
 from conftest import CONV_ERROR, Script
 from stress_support import (PAM_AUTHTOK_ERR, PAM_CONV_ERR, PAM_MAXTRIES, PAM_SUCCESS, PamRun, hash_of, required_stack,
@@ -100,3 +102,27 @@ def test_the_last_wrong_proof_says_too_many_attempts_and_the_lock_its_zone(sandb
     sandbox.policy("max_failures = 4\n")
     transcript, _ = sandbox.pam("alice", Script({OFFER: "yes", CODE: "AAAAA-AAAAA"}))
     assert re.fullmatch(r"Password reset is locked until \d{4}-\d\d-\d\d \d\d:\d\d [A-Za-z0-9+-]+\.", transcript[-1][1]), transcript
+
+
+def test_a_login_program_killed_at_new_password_leaves_the_code_usable(sandbox):
+    """The application goes away (kill -9 of the PAM application) while the helper waits at "New password:":
+    the helper sees its connection close, writes nothing, spends nothing and audits the reset as abandoned."""
+    codes = enrol_codes(sandbox, "alice")
+    before = sandbox.shadow.read_bytes()
+    r = PamRun(sandbox.driver, sandbox.confdir, "login", "alice")
+    assert r.answer({OFFER: "yes", CODE: codes[0]}, until=NEW) == NEW, r.transcript
+    helpers = r.helper_pids()
+    assert len(helpers) == 1
+    r.proc.kill()  # the application only: the helper is left to notice
+    r.proc.wait()
+    for f in (r.proc.stdin, r.proc.stdout, r.proc.stderr):
+        f.close()
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{helpers[0]}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not Path(f"/proc/{helpers[0]}").exists(), "the helper ends with its caller"
+    assert sandbox.shadow.read_bytes() == before
+    assert codes_left(sandbox, "alice") == 10
+    last = audit(sandbox, "alice")[-1]
+    assert (last["event"], last["detail"]) == ("reset_abandoned", "conversation ended at new password; proved recovery_code, still usable")
+    assert completes(sandbox, codes[0])
