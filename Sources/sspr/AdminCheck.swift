@@ -58,6 +58,7 @@ struct AdminCheck: ParsableCommand {
             problem("\(error)")
         }
 
+        checkPasswordQuality(paths: paths, problem: problem, ok: ok)
         SenderCheck(policy: policy, paths: paths).run(sendTestTo: sendTest, problem: problem, warning: warning, ok: ok)
         checkPAMStack(paths: paths, policy: policy, warning: warning, ok: ok)
 
@@ -68,6 +69,19 @@ struct AdminCheck: ParsableCommand {
         }
 
         if problems > 0 { throw ExitCode(1) }
+    }
+
+    /// With dictcheck on and no cracklib dictionary, libpwquality refuses every password. Resets then skip
+    /// the dictionary check (and log it), so this is the place an admin hears of it.
+    private func checkPasswordQuality(paths: SystemPaths, problem: (String) -> Void, ok: (String) -> Void) {
+        let quality = PasswordQuality(configPath: paths.pwquality)
+        if let failure = quality.dictionaryFailure() {
+            problem("password quality (\(paths.pwquality)): dictcheck is on, but the cracklib dictionary "
+                    + "\(quality.dictionaryPath ?? "(default path)") cannot be used: \(failure). Install cracklib-runtime "
+                    + "(or fix dictpath); until then resets check every other rule but not the dictionary")
+        } else {
+            ok("password quality \(paths.pwquality)" + (quality.checksDictionary ? " (dictionary check works)" : " (dictcheck off)"))
+        }
     }
 
     private func checkPAMStack(paths: SystemPaths, policy: Policy, warning: (String) -> Void, ok: (String) -> Void) {

@@ -20,6 +20,8 @@ public struct AuditRecord: Equatable, Sendable {
 public enum AuditEvent: String, Sendable {
     case offer, proof, authenticate, lockout, reset, register, remove, confirm, passIssued = "pass_issued", unlock, enroll, verify
     case codeSent = "code_sent"
+    /// A reset that began but did not change the password: refused, failed, or left by the user.
+    case resetFailed = "reset_failed", resetAbandoned = "reset_abandoned"
 }
 
 /// Writes audit records to the store and one line each to syslog `authpriv`, and reads them back.
