@@ -66,7 +66,9 @@ import Testing
         let sandbox = try Sandbox()
         let mail = sandbox.root + "/mail"
         try FileManager.default.createDirectory(atPath: mail, withIntermediateDirectories: true)
-        let policy = "mail_command = \(try recordingSender(in: mail))\nnotify_user = no\nnotify_admins = no\n"
+        // E-mail is opt-in: this test turns it on.
+        let senders = "mail_command = \(try recordingSender(in: mail))\nnotify_user = no\nnotify_admins = no\n"
+        let policy = "methods = totp,questions,recovery_code,email,tap\n" + senders
         let clock = TestClock(SystemClock.now())
         let engine = try sandbox.engine(policy, clock: clock.closure)
         let key = SecretBytes(copying: "12345678901234567890")
@@ -93,7 +95,7 @@ import Testing
         #expect(registration == .sent(masked: "a***@example.com"))
         let registrationCode = try #require(sixDigits(sentMessages(mail)[0].stdin))
         #expect(try engine.confirmContactRegistration(user: "alice", kind: .email, code: secret(registrationCode), context: .commandLine) == .accepted)
-        let flowPolicy = policy + "methods = email\n"
+        let flowPolicy = senders + "methods = email\n"
         let prompt = "Code sent to a***@example.com: "
         var firstCode = ""
         let leave = ScriptedConversation([Self.offer: ["yes"], ResetMessages.newPassword: [nil]])
