@@ -14,7 +14,7 @@ public func fuzzResetProtocol(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
     if let request = try? ResetRequest(frame: frame) {
         // A request that decodes re-encodes to one that decodes to the same request.
         guard let again = try? ResetRequest(frame: request.frame), again.user == request.user,
-              again.arguments == request.arguments, again.hook == request.hook else {
+              again.arguments == request.arguments, again.hook == request.hook, again.locale == request.locale else {
             fatalError("a start frame does not round-trip")
         }
     }

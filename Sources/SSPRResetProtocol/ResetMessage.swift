@@ -39,12 +39,14 @@ public struct ResetRequest: Equatable, Sendable {
     public var tty: String?
     public var rhost: String?
     public var ruser: String?
+    /// The PAM application's LC_MESSAGES locale ("C" when it set none), for the helper's messages.
+    public var locale: String
     /// The module's arguments; `invalidArguments` counts those that were not UTF-8.
     public var arguments: [String]
     public var invalidArguments: Int
 
     public init(hook: Hook, flags: Int32, callerUID: UInt32, user: String?, service: String?, tty: String?,
-                rhost: String?, ruser: String?, arguments: [String], invalidArguments: Int = 0) {
+                rhost: String?, ruser: String?, locale: String = "C", arguments: [String], invalidArguments: Int = 0) {
         self.hook = hook
         self.flags = flags
         self.callerUID = callerUID
@@ -53,6 +55,7 @@ public struct ResetRequest: Equatable, Sendable {
         self.tty = tty
         self.rhost = rhost
         self.ruser = ruser
+        self.locale = locale
         self.arguments = arguments
         self.invalidArguments = invalidArguments
     }
@@ -60,7 +63,7 @@ public struct ResetRequest: Equatable, Sendable {
     public init(frame: ResetFrame) throws(ResetProtocolError) {
         guard frame.kind == ResetMessageKind.start else { throw .unexpectedKind(frame.kind) }
         let f = frame.fields
-        guard f.count >= 9, f.count <= 9 + ResetRequest.maximumArguments else { throw .malformed("start: field count") }
+        guard f.count >= 10, f.count <= 10 + ResetRequest.maximumArguments else { throw .malformed("start: field count") }
         guard f[0] == Array(ResetRequest.protocolName.utf8) else { throw .wrongProtocol }
         guard let hookText = ProtocolText.string(f[1]), let hook = Hook(rawValue: hookText) else { throw .malformed("start: hook") }
         guard let flags = ProtocolText.integer(f[2], maximum: Int64(Int32.max)),
@@ -73,9 +76,12 @@ public struct ResetRequest: Equatable, Sendable {
         tty = ProtocolText.item(f[6])
         rhost = ProtocolText.item(f[7])
         ruser = ProtocolText.item(f[8])
+        // A locale name is short and plain ("de_DE.UTF-8", "C"); anything else is "C".
+        let localeOK = f[9].count <= 64 && f[9].allSatisfy { $0 > 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "/") }
+        locale = localeOK ? (ProtocolText.item(f[9]) ?? "C") : "C"
         arguments = []
         invalidArguments = 0
-        for field in f[9...] {
+        for field in f[10...] {
             if let text = ProtocolText.string(field), !text.isEmpty { arguments.append(text) } else { invalidArguments += 1 }
         }
     }
@@ -84,6 +90,7 @@ public struct ResetRequest: Equatable, Sendable {
         var fields: [[UInt8]] = [Array(ResetRequest.protocolName.utf8), Array(hook.rawValue.utf8), Array(String(flags).utf8),
                                  Array(String(callerUID).utf8)]
         for item in [user, service, tty, rhost, ruser] { fields.append(Array((item ?? "").utf8)) }
+        fields.append(Array(locale.utf8))
         for argument in arguments { fields.append(Array(argument.utf8)) }
         return ResetFrame(kind: ResetMessageKind.start, fields: fields)
     }

@@ -2,6 +2,7 @@
  * conversation function, hand the replies back, take the result. The module holds a secret only between the
  * application's reply and the frame that carries it on, and wipes every copy. */
 #include <errno.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,9 @@ static int send_start(int fd, pam_handle_t *pamh, int flags, const struct sspr_o
     sspr_frame_string(frame, item_string(pamh, PAM_TTY));
     sspr_frame_string(frame, item_string(pamh, PAM_RHOST));
     sspr_frame_string(frame, item_string(pamh, PAM_RUSER));
+    /* The application's message locale (login, gdm and lockers call setlocale): the helper speaks it. */
+    const char *locale = setlocale(LC_MESSAGES, NULL);
+    sspr_frame_string(frame, locale != NULL && strlen(locale) < 64 ? locale : "C");
     for (int i = 0; i < options->argc; i++)
         sspr_frame_string(frame, options->argv[i]);
     return sspr_frame_send(fd, frame, options->timeout);
