@@ -224,6 +224,7 @@ install: $(if $(NO_BUILD),,build-deps build-dist) install-files
 	if [ -n "$(DESTDIR)" ]; then echo "DESTDIR is set: no group, no pam-auth-update, no systemctl."; exit 0; fi; \
 	if ! getent group $(ADMIN_GROUP) >/dev/null; then groupadd --system $(ADMIN_GROUP); echo "created system group $(ADMIN_GROUP)"; fi; \
 	chown root:root "$(STOREDIR)"; chmod 0700 "$(STOREDIR)"; \
+	"$(BINDIR)/sspr" admin init; \
 	if [ "$(ENABLE_PAM)" != yes ]; then echo "ENABLE_PAM=$(ENABLE_PAM): the profile is installed, not enabled (pam-auth-update --enable sspr)"; \
 	elif [ "$(PAMCONFIGDIR)" != /usr/share/pam-configs ] || ! command -v pam-auth-update >/dev/null; then \
 	  echo "no pam-auth-update for $(PAMCONFIGDIR): add pam_sspr.so to your auth stack by hand (pam_sspr(8))"; \

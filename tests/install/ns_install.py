@@ -15,7 +15,11 @@ FILES = [f"/usr/lib/{multiarch}/security/pam_sspr.so", "/usr/bin/sspr", "/usr/sb
          "/lib/systemd/system/ssprd.socket", "/lib/systemd/system/ssprd.service", "/usr/share/man/man1/sspr.1.gz",
          "/usr/share/man/man8/pam_sspr.8.gz", "/etc/security/sspr.conf", "/etc/security/sspr-questions.conf"]
 
-res["install"] = run("make", "--no-print-directory", "-C", repo, "install", "NO_BUILD=1")
+# Through sudo, as the README says: sudo's secure_path drops the toolchain's directory from PATH, and the
+# Makefile must find it anyway (it asks swift where the release build is).
+res["sudo_path"] = run("sudo", "sh", "-c", "echo $PATH")["out"].strip()
+res["install"] = run("sudo", "make", "--no-print-directory", "-C", repo, "install", "NO_BUILD=1")
+res["check_fresh"] = run("/usr/bin/sspr", "admin", "check")
 res["auth_after_install"] = stack("/etc/pam.d/common-auth")
 res["session_after_install"] = stack("/etc/pam.d/common-session")
 res["noninteractive_after_install"] = stack("/etc/pam.d/common-session-noninteractive")

@@ -48,6 +48,14 @@ def test_install_creates_group_store_and_files(ns):
     assert ns["check"]["rc"] == 0 and "ok: PAM stack: pam_sspr.so in /etc/pam.d/common-auth" in ns["check"]["out"], ns["check"]
 
 
+def test_sudo_make_install_finds_the_toolchain_and_check_is_green_at_once(ns):
+    assert "/opt/swift" not in ns["sudo_path"], "sudo's secure_path is in force"
+    assert ns["install"]["rc"] == 0, ns["install"]
+    # Right after install, with the shipped defaults and nobody enrolled: the store exists and check passes.
+    assert ns["check_fresh"]["rc"] == 0, ns["check_fresh"]
+    assert "problem:" not in ns["check_fresh"]["out"], ns["check_fresh"]
+
+
 def test_password_login_works_with_the_installed_stack(ns):
     assert ns["login_old"] == {"code": 0, "transcript": [["PROMPT_OFF", "Password: "]]}
 
