@@ -94,18 +94,21 @@ struct Request {
         return result
     }
 
+    /// The caller's own password (never another account's: the name comes from SO_PEERCRED). Throttled per
+    /// account and per peer uid, apart from the reset lockout (see `RecoveryEngine.verifyAccountPassword`).
     func authenticate() throws -> [String: JSONValue] {
         guard let name = session.userName else { throw RegistrationFailure(.authenticationFailed) }
         guard let typed = try string("password", maximum: 512) else { throw RegistrationFailure(.authenticationFailed) }
         let password = SecretBytes(copying: typed)
-        switch try engine.verifyAccountPassword(user: name, password: password, context: context) {
+        switch try engine.verifyAccountPassword(user: name, password: password, peer: "uid \(session.peer.uid)", context: context) {
         case .accepted:
             session.markAuthenticated(at: now)
             return ["expires": .number(Double(now + configuration.authenticationLifetimeSeconds))]
-        case .rejected(let lockedUntil):
-            throw RegistrationFailure(.authenticationFailed, lockedUntil.map { ["locked_until": .number(Double($0))] } ?? [:])
-        case .lockedOut(let until):
-            throw RegistrationFailure(.lockedOut, ["until": .number(Double(until))])
+        case .rejected:
+            throw RegistrationFailure(.authenticationFailed)
+        case .throttled(let until):
+            throw RegistrationFailure(.rateLimited, ["reason": .string("too many wrong passwords; try again after \(SystemClock.localTime(until))"),
+                                                     "until": .number(Double(until))])
         }
     }
 
