@@ -29,7 +29,7 @@ public final class RegistrationService: @unchecked Sendable {
     /// The engine of the calling worker thread (each thread keeps its own SQLite connection).
     func engine() throws(SSPRError) -> RecoveryEngine {
         if let box = engines.currentValue { return box.engine }
-        let engine = try RecoveryEngine.open(paths: configuration.paths, policy: policy, create: true, clock: clock)
+        let engine = try RecoveryEngine.open(paths: configuration.paths, policy: policy, create: configuration.createStore, clock: clock)
         engines.currentValue = EngineBox(engine)
         return engine
     }
@@ -58,7 +58,8 @@ public final class RegistrationService: @unchecked Sendable {
         case .notPermitted(let reason): return RegistrationError.permissionDenied.reply(["reason": .string(reason)])
         case .storeUnavailable, .storeFailure: return RegistrationError.storeUnavailable.reply()
         case .lockedOut(let until): return RegistrationError.lockedOut.reply(["until": .number(Double(until))])
-        case .notAvailable: return RegistrationError.notRegistered.reply()
+        // The reason (for logs) stays in the daemon; the caller learns only that an admin must look.
+        case .notAvailable: return RegistrationError.notAvailable.reply()
         case .policyInvalid, .system, .hashing, .conversationFailed, .tooManyAttempts, .passwordFileBusy, .passwordUpdateFailed:
             return RegistrationError.internalError.reply()
         }
@@ -93,6 +94,7 @@ public final class RegistrationService: @unchecked Sendable {
         case "AdminUnlock": return try request.adminUnlock()
         case "AdminIssuePass": return try request.adminIssuePass()
         case "AdminRemove": return try request.adminRemove()
+        case "AdminEnrollTOTP": return try request.adminEnrollTOTP()
         case "AdminVerify": return try request.adminVerify()
         default: throw RegistrationFailure(.methodNotFound, ["method": .string(call.method)])
         }

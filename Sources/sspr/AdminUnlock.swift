@@ -1,5 +1,6 @@
 import ArgumentParser
 import SSPRCore
+import SSPRVarlink
 
 struct AdminUnlock: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "unlock", abstract: "Clear a user's failures and lockout.")
@@ -8,8 +9,8 @@ struct AdminUnlock: ParsableCommand {
     @Argument(help: "The account (or any name that was locked).") var user: String
 
     func run() throws {
-        let engine = try global.openEngine(create: false)
-        do { try engine.unlock(user: user, context: global.adminContext) } catch { throw CLIError(error) }
+        let client = try RegistrationClient(global: global, user: nil, admin: true, createStore: false)
+        _ = try client.call("AdminUnlock", ["user": .string(user)])
         print("Unlocked \(user).")
     }
 }
@@ -27,9 +28,10 @@ struct AdminRemove: ParsableCommand {
             guard let k = MethodKind(name: method) else { throw CLIError.usage("unknown method \"\(method)\"") }
             kind = k
         }
-        let engine = try global.openEngine(create: false)
-        let removed: Int
-        do { removed = try engine.remove(user: user, method: kind, context: global.adminContext) } catch { throw CLIError(error) }
+        var parameters: [String: JSONValue] = ["user": .string(user)]
+        if let kind { parameters["method"] = .string(kind.rawValue) }
+        let client = try RegistrationClient(global: global, user: nil, admin: true, createStore: false)
+        let removed = try client.call("AdminRemove", parameters)["removed"]?.int ?? 0
         if removed == 0 { throw CLIError.failed("\(user) has no \(kind?.rawValue ?? "method") registered") }
         print("Removed \(kind?.rawValue ?? "all methods") of \(user).")
     }

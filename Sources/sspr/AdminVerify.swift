@@ -2,6 +2,7 @@ import ArgumentParser
 import Glibc
 import SSPRCore
 import SSPRSystem
+import SSPRVarlink
 
 struct AdminVerify: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,6 +11,8 @@ struct AdminVerify: ParsableCommand {
         discussion: """
             The proof is read from standard input: one line with the code, or for questions one answer per line
             in the order the questions are printed on standard error. Every refusal counts toward lockout.
+            A member of sspr-admin (not root) is asked for their own password first; without a terminal it is
+            the first line of standard input.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -20,41 +23,54 @@ struct AdminVerify: ParsableCommand {
 
     func run() throws {
         guard let kind = MethodKind(name: method) else { throw CLIError.usage("unknown method \"\(method)\"") }
-        let engine = try global.openEngine(create: false)
-        do {
-            let proof: Proof
-            if kind == .questions {
-                let asked: [QuestionsMethod.Question]
-                if let questions {
-                    let registered = try engine.questions.questions(user: user)
-                    asked = questions.split(separator: ",").compactMap { id in registered.first { $0.id == String(id) } }
-                } else {
-                    asked = try engine.questions.pick(user: user)
-                }
-                for (i, q) in asked.enumerated() { printError("\(i + 1). \(q.text)") }
-                let lines = try SecretInput.stdinLines()
-                var answers: [QuestionsMethod.Answer] = []
-                for (i, q) in asked.enumerated() where i < lines.count {
-                    answers.append(.init(questionID: q.id, answer: lines[i]))
-                }
-                proof = .answers(answers)
-            } else {
-                proof = .code(try SecretInput.stdinLines().first ?? SecretBytes([]))
+        let client = try RegistrationClient(global: global, user: nil, admin: true, createStore: false)
+        try client.requireAccess(to: user)
+        var parameters: [String: JSONValue] = ["user": .string(user), "method": .string(kind.rawValue)]
+        if kind == .questions {
+            let asked = try questionsToAsk(client)
+            for (i, q) in asked.enumerated() { printError("\(i + 1). \(q.text)") }
+            let lines = try SecretInput.stdinLines()
+            var answers: [JSONValue] = []
+            for (i, q) in asked.enumerated() where i < lines.count {
+                answers.append(.object(["id": .string(q.id), "answer": .string(String(decoding: lines[i].bytes, as: UTF8.self))]))
             }
-            switch try engine.verify(user: user, method: kind, proof: proof, context: global.adminContext) {
-            case .accepted:
-                print("accepted")
-            case .rejected(let lockedUntil):
-                print("refused")
-                if let lockedUntil { printError("sspr: \(user) is now locked out until \(SystemClock.localTime(lockedUntil))") }
-                throw ExitCode(1)
-            case .lockedOut(let until):
-                print("refused")
-                printError("sspr: \(user) is locked out until \(SystemClock.localTime(until)) (sspr admin unlock \(user))")
-                throw ExitCode(1)
-            }
-        } catch let error as SSPRError {
-            throw CLIError(error)
+            parameters["answers"] = .array(answers)
+        } else {
+            let code = try SecretInput.stdinLines().first ?? SecretBytes([])
+            parameters["code"] = .string(String(decoding: code.bytes, as: UTF8.self))
         }
+        let reply: [String: JSONValue]
+        do {
+            reply = try client.call("AdminVerify", parameters)
+        } catch let error as CLIError where error.message.hasPrefix("locked out") {
+            print("refused")
+            printError("sspr: \(user) is \(error.message) (sspr admin unlock \(user))")
+            throw ExitCode(1)
+        }
+        if reply["accepted"]?.bool == true {
+            print("accepted")
+            return
+        }
+        print("refused")
+        if let until = reply["locked_until"]?.int {
+            printError("sspr: \(user) is now locked out until \(SystemClock.localTime(Int64(until)))")
+        }
+        throw ExitCode(1)
+    }
+
+    /// The questions to read out: those named by --questions, or `questions_to_reset` of the user's at random.
+    private func questionsToAsk(_ client: RegistrationClient) throws -> [(id: String, text: String)] {
+        let reply = try client.call("GetQuestions", ["user": .string(user)])
+        let registered: [(id: String, text: String)] = (reply["registered"]?.array ?? []).compactMap { item in
+            guard let o = item.object, let id = o["id"]?.string, let text = o["text"]?.string else { return nil }
+            return (id, text)
+        }
+        if let questions {
+            return questions.split(separator: ",").compactMap { id in registered.first { $0.id == String(id) } }
+        }
+        let count = reply["to_reset"]?.int ?? 3
+        guard registered.count >= count else { return [] }
+        // Which questions are asked is not a secret; the system generator is unpredictable enough.
+        return Array(registered.shuffled().prefix(count))
     }
 }

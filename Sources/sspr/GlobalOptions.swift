@@ -32,22 +32,12 @@ struct GlobalOptions: ParsableArguments {
         return (result.policy, result.problems)
     }
 
-    /// Admin commands work on the store directly, which only root may do until ssprd serves them.
+    /// `sspr admin check` reads the store's files and the PAM stack directly, which only root may do. (The
+    /// other admin commands go through the registration service: in-process as root, ssprd otherwise.)
     func requireRoot() throws {
         if ProcessIdentity.effectiveUID != 0 {
-            throw CLIError.notPermitted("sspr admin commands need root (run them with sudo)")
+            throw CLIError.notPermitted("sspr admin check needs root (run it with sudo)")
         }
-    }
-
-    func openEngine(create: Bool) throws -> RecoveryEngine {
-        try requireRoot()
-        let (policy, _) = loadPolicy()
-        do { return try RecoveryEngine.open(paths: paths, policy: policy, create: create) } catch { throw CLIError(error) }
-    }
-
-    var adminContext: AuditContext {
-        let name = ProcessIdentity.realUID == 0 ? "root" : (NameService.user(id: ProcessIdentity.realUID)?.name ?? "uid \(ProcessIdentity.realUID)")
-        return AuditContext(service: "sspr", tty: "", rhost: "", actor: name)
     }
 }
 
