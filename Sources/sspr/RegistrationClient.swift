@@ -115,7 +115,12 @@ final class RegistrationClient {
     private func authenticate() throws {
         let password = try TerminalInput.secret("Password for \(ProcessIdentity.realUserName): ")
         let reply = try transport.call("Authenticate", ["password": .string(String(decoding: password.bytes, as: UTF8.self))])
-        if let error = reply.error { throw RegistrationClient.cliError(error, reply.parameters ?? [:]) }
+        guard let error = reply.error else { return }
+        if error == RegistrationError.rateLimited.qualifiedName {
+            // Too many wrong passwords lately: the caller is not let in (exit 3), as with a wrong password.
+            throw CLIError.notPermitted(reply.parameters?["reason"]?.string ?? "too many wrong passwords; try again later")
+        }
+        throw RegistrationClient.cliError(error, reply.parameters ?? [:])
     }
 
     static func cliError(_ name: String, _ parameters: [String: JSONValue]) -> CLIError {

@@ -158,6 +158,8 @@ def test_wrong_passwords_are_throttled_apart_and_lock_no_reset(sandbox):
         r = d.call(ALICE, *['Authenticate {"password": "wrong"}'] * 5, 'Authenticate {"password": "Old-password-1"}')
         assert [err(x) for x in r] == ["AuthenticationFailed"] * 5 + ["RateLimited"]
         assert "try again after" in r[5]["parameters"]["reason"]
+        r = cli_as(sandbox, ALICE)("add", "recovery-codes", stdin="Old-password-1\n")
+        assert r.returncode == 3 and "too many wrong passwords; try again after" in r.stderr
         # bob is not affected by alice's throttle.
         r = d.call(BOB, 'Authenticate {"password": "Old-password-1"}')
         assert "expires" in r[0]["parameters"]
