@@ -42,9 +42,17 @@ public struct AccountBinding {
         return registered == account.uid ? .matches : .changed(registered: registered, current: account.uid)
     }
 
-    /// Binds `user`'s registrations to `uid` (a new binding, or the rebinding of a name with no registration
-    /// left, which `bindable` decides).
+    /// Inside the caller's transaction and before the registration is written: binds `user`'s registrations
+    /// to `uid`. A name whose registrations belong to another uid is refused here once more, under the
+    /// store's write lock, so a registration can never slip in between the engine's check and its write; a
+    /// name whose old registrations are all gone is bound afresh.
     func bind(_ user: String, uid: UInt32, now: Int64) throws(SSPRError) {
+        let rows = try store.query("SELECT uid FROM accounts WHERE user = ?", [.text(user)])
+        let registered = rows.first?.first?.integer.flatMap { UInt32(exactly: $0) }
+        if let registered, registered == uid { return }
+        if let registered, try hasRegistrations(user) {
+            throw .notAvailable("the registrations of \(user) were made for uid \(registered), not uid \(uid)")
+        }
         _ = try store.run("""
             INSERT INTO accounts (user, uid, bound_at) VALUES (?, ?, ?)
             ON CONFLICT (user) DO UPDATE SET uid = excluded.uid, bound_at = excluded.bound_at

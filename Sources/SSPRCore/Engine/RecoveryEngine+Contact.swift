@@ -54,8 +54,8 @@ extension RecoveryEngine {
         if outcome == .accepted, let destination = verified {
             let account = try requireRegistrableAccount(user, context: context)
             try store.transaction { () throws(SSPRError) in
-                try contactCodes.register(user: user, kind: kind, destination: destination, now: t)
                 try bindings.bind(user, uid: account.uid, now: t)
+                try contactCodes.register(user: user, kind: kind, destination: destination, now: t)
             }
             try audit.record(registrationEvent(user, context), user: user, method: kind, result: "pass",
                              detail: ContactAddress.mask(destination, kind: kind), context: context, at: t)

@@ -166,8 +166,9 @@ public final class RecoveryEngine {
         let account = try requireRegistrableAccount(user, context: context)
         let t = now
         let stored = try store.transaction { () throws(SSPRError) -> Bool in
+            try bindings.bind(user, uid: account.uid, now: t)
             let stored = try totp.register(user: user, secret: secret, code: code, now: t)
-            if stored { try bindings.bind(user, uid: account.uid, now: t) }
+            if !stored { try bindings.releaseIfEmpty(user) }
             return stored
         }
         try audit.record(.register, user: user, method: .totp, result: stored ? "pass" : "fail", context: context, at: t)
@@ -178,8 +179,8 @@ public final class RecoveryEngine {
         let account = try requireRegistrableAccount(user, context: context)
         let t = now
         try store.transaction { () throws(SSPRError) in
-            try totp.enroll(user: user, secret: secret, now: t)
             try bindings.bind(user, uid: account.uid, now: t)
+            try totp.enroll(user: user, secret: secret, now: t)
         }
         try audit.record(registrationEvent(user, context), user: user, method: .totp, result: "pass", context: context, at: t)
         notify(.methodAdded(.totp), user: user, context: context)
@@ -190,8 +191,8 @@ public final class RecoveryEngine {
         let account = try requireRegistrableAccount(user, context: context)
         let t = now
         try store.transaction { () throws(SSPRError) in
-            try questions.enroll(user: user, answers: answers, catalogue: catalogue, now: t)
             try bindings.bind(user, uid: account.uid, now: t)
+            try questions.enroll(user: user, answers: answers, catalogue: catalogue, now: t)
         }
         try audit.record(registrationEvent(user, context), user: user, method: .questions, result: "pass", context: context, at: t)
         notify(.methodAdded(.questions), user: user, context: context)
@@ -201,9 +202,8 @@ public final class RecoveryEngine {
         let account = try requireRegistrableAccount(user, context: context)
         let t = now
         let codes = try store.transaction { () throws(SSPRError) in
-            let codes = try recoveryCodes.generate(user: user, now: t)
             try bindings.bind(user, uid: account.uid, now: t)
-            return codes
+            return try recoveryCodes.generate(user: user, now: t)
         }
         try audit.record(registrationEvent(user, context), user: user, method: .recoveryCode, result: "pass", context: context, at: t)
         notify(.methodAdded(.recoveryCode), user: user, context: context)
@@ -215,9 +215,8 @@ public final class RecoveryEngine {
         let account = try requireRegistrableAccount(user, context: context)
         let t = now
         let pass = try store.transaction { () throws(SSPRError) in
-            let pass = try passes.issue(user: user, lifetime: lifetime, reusable: reusable, issuedBy: context.actor, now: t)
             try bindings.bind(user, uid: account.uid, now: t)
-            return pass
+            return try passes.issue(user: user, lifetime: lifetime, reusable: reusable, issuedBy: context.actor, now: t)
         }
         try audit.record(.passIssued, user: user, method: .tap, result: "pass",
                          detail: "expires \(SystemClock.utcTimestamp(t + lifetime))\(reusable ? ", reusable" : "")",
