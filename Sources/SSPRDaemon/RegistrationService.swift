@@ -34,6 +34,11 @@ public final class RegistrationService: @unchecked Sendable {
         return engine
     }
 
+    /// Closes the calling thread's store connection. The CLI, which answers in-process as root, calls it when a
+    /// command ends, so SQLite checkpoints its write-ahead log into the store file as when the connection was
+    /// its own (a process that just exits leaves the last writes in sspr.db-wal).
+    public func releaseEngine() { engines.currentValue = nil }
+
     /// The account name of a uid, as the store and shadow know it.
     public func userName(uid: UInt32) -> String? {
         AccountDirectory(paths: configuration.paths).account(uid: uid)?.name

@@ -10,6 +10,8 @@ import SSPRVarlink
 /// either way, because it is the same code answering.
 protocol RegistrationTransport {
     func call(_ method: String, _ parameters: [String: JSONValue]) throws -> VarlinkReply
+    /// The command is done with the service.
+    func finish()
 }
 
 struct InProcessTransport: RegistrationTransport {
@@ -26,6 +28,8 @@ struct InProcessTransport: RegistrationTransport {
     func call(_ method: String, _ parameters: [String: JSONValue]) throws -> VarlinkReply {
         service.handle(VarlinkCall(method: VarlinkWire.interface + "." + method, parameters: parameters), session: session)
     }
+
+    func finish() { service.releaseEngine() }
 }
 
 /// A blocking varlink client on the daemon's unix socket.
@@ -42,6 +46,8 @@ final class SocketTransport: RegistrationTransport {
     }
 
     deinit { close(fd) }
+
+    func finish() {}
 
     func call(_ method: String, _ parameters: [String: JSONValue]) throws -> VarlinkReply {
         let message = VarlinkWire.encode(VarlinkCall(method: VarlinkWire.interface + "." + method, parameters: parameters))
@@ -92,24 +98,32 @@ final class RegistrationClient {
         }
     }
 
+    deinit { transport.finish() }
+
     /// Calls `method`; on NotAuthenticated asks for the caller's password once and retries.
     func call(_ method: String, _ parameters: [String: JSONValue] = [:]) throws -> [String: JSONValue] {
-        var parameters = parameters
-        if let user { parameters["user"] = .string(user) }
-        var reply = try transport.call(method, parameters)
-        if reply.error == RegistrationError.notAuthenticated.qualifiedName {
-            try authenticate()
-            reply = try transport.call(method, parameters)
-        }
+        let reply = try authenticatedReply(method, parameters)
         if let error = reply.error { throw RegistrationClient.cliError(error, reply.parameters ?? [:]) }
         return reply.parameters ?? [:]
     }
 
-    /// Checks that the caller may act on `user` (an account) before a command reads its input from stdin: a
-    /// delegated admin's password is asked now, on the terminal or as stdin's first line, not after the
-    /// proof or answers were read to the end.
+    private func authenticatedReply(_ method: String, _ parameters: [String: JSONValue]) throws -> VarlinkReply {
+        var parameters = parameters
+        if let user { parameters["user"] = .string(user) }
+        let reply = try transport.call(method, parameters)
+        guard reply.error == RegistrationError.notAuthenticated.qualifiedName else { return reply }
+        try authenticate()
+        return try transport.call(method, parameters)
+    }
+
+    /// Checks that the caller may act on `user` before a command reads its input from stdin: a delegated
+    /// admin's password is asked now, on the terminal or as stdin's first line, not after the proof or
+    /// answers were read to the end. A name that is no account is left to the command's own call (a proof
+    /// for it is counted like any other, so that accounts cannot be told from other names).
     func requireAccess(to user: String) throws {
-        _ = try call("GetStatus", ["user": .string(user)])
+        let reply = try authenticatedReply("GetStatus", ["user": .string(user)])
+        guard let error = reply.error, error != RegistrationError.noSuchUser.qualifiedName else { return }
+        throw RegistrationClient.cliError(error, reply.parameters ?? [:])
     }
 
     private func authenticate() throws {
