@@ -78,8 +78,6 @@ final class EngineFixture {
             let text = catalogue.question(id: id)?.text ?? id
             sql += "\(users) INSERT INTO questions (user, question_id, question_text, answer_hash) SELECT printf('bg%06d', i), \(quote(id)), \(quote(text)), \(quote(hash)) FROM n;\n"
         }
-        // Each name's registrations are bound to its account's uid (store schema 2), as every enrollment does.
-        sql += "\(users) INSERT INTO accounts (user, uid, bound_at) SELECT printf('bg%06d', i), 100000 + i, \(t) FROM n;\n"
         // Ten codes per user, interleaved by user as generate() would leave them.
         sql += "\(users), k(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM k WHERE j < 10) INSERT INTO recovery_codes (user, code_hash) SELECT printf('bg%06d', i), \(quote(codeHash)) FROM n, k ORDER BY i, j;\n"
         sql += "\(users), m(kind) AS (VALUES ('totp'), ('questions'), ('recovery_code')) INSERT INTO audit (at, user, event, method, result, service, tty, rhost, actor, detail) SELECT \(t), printf('bg%06d', i), 'enroll', kind, 'pass', 'sspr', '', '', 'root', '' FROM n, m;\n"
