@@ -35,7 +35,7 @@ DEBUG_BIN = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 # Debian packages the build and the tests need.
 DEPS = libpam0g-dev libcrypt-dev libsqlite3-dev liboath-dev libpwquality-dev libqrencode-dev libunistring-dev \
        pkg-config oathtool pamtester sqlite3 valgrind python3 libpam-pwquality login passwd \
-       util-linux binutils systemd python3-aiosmtpd msmtp scdoc dpkg-dev man-db
+       util-linux binutils systemd python3-aiosmtpd msmtp scdoc dpkg-dev man-db zbar-tools python3-pil cracklib-runtime
 
 .PHONY: all build deps test test-swift test-pam bench clean fuzz stress module toolchain
 

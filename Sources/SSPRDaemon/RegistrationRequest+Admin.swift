@@ -42,9 +42,14 @@ extension Request {
         return user
     }
 
+    /// `all`: every login account the policy enables too (sspr admin report --all). NSS enumeration keeps
+    /// process-wide state, so one enumeration at a time.
     func adminReport() throws -> [String: JSONValue] {
         try requireAdmin()
-        return ["users": .array(try engine.reportAll().map { r in
+        let reports = parameters["all"]?.bool == true
+            ? try Request.enumeration.withLock { () throws(SSPRError) -> [UserReport] in try engine.reportEveryEnabledAccount() }
+            : try engine.reportAll()
+        return ["users": .array(reports.map { r in
             var row: [String: JSONValue] = ["user": .string(r.user), "methods": .array(r.methods.map { .string($0.rawValue) }),
                                             "meets_policy": .bool(r.meetsPolicy), "reconfirm_due": .bool(r.reconfirmDue),
                                             "recovery_codes_left": .number(Double(r.recoveryCodesLeft)),
@@ -103,7 +108,7 @@ extension Request {
         guard parameters["secret"] == nil, let encoded = OATH.base32Encode(secret) else { return [:] }
         let text = String(decoding: encoded.bytes, as: UTF8.self)
         return ["secret": .string(text),
-                "uri": .string("otpauth://totp/sspr:\(user)?secret=\(text)&issuer=sspr&algorithm=SHA1&digits=6&period=30")]
+                "uri": .string(TOTPProvisioning.uri(user: user, base32Secret: text, hostLabel: policy.hostLabel))]
     }
 
     func adminRemove() throws -> [String: JSONValue] {

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import SSPRCore
 import SSPRSystem
 import SSPRVarlink
@@ -5,6 +6,7 @@ import SSPRVarlink
 /// One call being answered: the caller, the parameters, the engine. Each method of the interface is one
 /// function here; authorisation is decided by `target(mutating:)`, `requireAdmin()` and `requireAdmin(over:)`.
 struct Request {
+    static let enumeration = NIOLock()
     let service: RegistrationService
     let session: ConnectionSession
     let parameters: [String: JSONValue]
@@ -12,7 +14,8 @@ struct Request {
 
     var now: Int64 { engine.now }
     var configuration: DaemonConfiguration { service.configuration }
-    var policy: Policy { service.policy }
+    /// The engine's policy: one policy for the whole call, even when a reload lands in the middle of it.
+    var policy: Policy { engine.policy }
 
     var context: AuditContext {
         AuditContext(service: "ssprd", tty: "", rhost: "", actor: session.userName ?? "uid \(session.peer.uid)")
@@ -72,7 +75,7 @@ struct Request {
             "reconfirm_due": .bool(report.reconfirmDue),
             "recovery_codes_left": .number(Double(report.recoveryCodesLeft)),
             "gates": .number(Double(admin ? 2 : policy.methodsRequired)),
-            "allowed_methods": .array(policy.methods.filter { $0.isUserRegistered && !(admin && $0 == .questions) }.map { .string($0.rawValue) }),
+            "allowed_methods": .array(policy.methods.filter { policy.allows($0) && $0.isUserRegistered && !(admin && $0 == .questions) }.map { .string($0.rawValue) }),
             "questions_to_register": .number(Double(policy.questionsToRegister)),
         ]
         if report.lastConfirmed > 0 { result["last_confirmed"] = .number(Double(report.lastConfirmed)) }
@@ -106,7 +109,7 @@ struct Request {
         session.setPendingSecret(secret)
         let text = String(decoding: encoded.bytes, as: UTF8.self)
         return ["secret": .string(text),
-                "uri": .string("otpauth://totp/sspr:\(user)?secret=\(text)&issuer=sspr&algorithm=SHA1&digits=6&period=30")]
+                "uri": .string(TOTPProvisioning.uri(user: user, base32Secret: text, hostLabel: policy.hostLabel))]
     }
 
     func confirmTOTP() throws -> [String: JSONValue] {

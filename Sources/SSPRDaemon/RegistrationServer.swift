@@ -23,6 +23,9 @@ public final class RegistrationServer: Service, @unchecked Sendable {
         self.rateLimiter = RateLimiter(requestsPerMinute: configuration.requestsPerUserPerMinute)
     }
 
+    /// SIGHUP: the policy file again; problems mean the old policy stays (see `RegistrationService.reload`).
+    public func reloadPolicy() -> [PolicyProblem] { service.reload() }
+
     public func run() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let pool = NIOThreadPool(numberOfThreads: configuration.workerThreads)

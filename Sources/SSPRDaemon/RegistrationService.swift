@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOPosix
 import SSPRCore
 import SSPRSystem
@@ -12,25 +13,52 @@ import SSPRVarlink
 /// already vouches for uid 0).
 public final class RegistrationService: @unchecked Sendable {
     public let configuration: DaemonConfiguration
-    public let policy: Policy
-    let catalogue: QuestionCatalogue
     let clock: @Sendable () -> Int64
+    private let loaded: NIOLockedValueBox<LoadedPolicy>
     private let engines = ThreadSpecificVariable<EngineBox>()
 
-    final class EngineBox { let engine: RecoveryEngine; init(_ e: RecoveryEngine) { engine = e } }
+    /// The policy and question catalogue in force; `generation` tells worker threads their engine is stale.
+    struct LoadedPolicy {
+        let policy: Policy
+        let catalogue: QuestionCatalogue
+        let generation: Int
+    }
+
+    final class EngineBox {
+        let engine: RecoveryEngine
+        let generation: Int
+        init(_ e: RecoveryEngine, generation: Int) { engine = e; self.generation = generation }
+    }
 
     public init(configuration: DaemonConfiguration, policy: Policy, clock: @escaping @Sendable () -> Int64 = { SystemClock.now() }) {
         self.configuration = configuration
-        self.policy = policy
-        self.catalogue = QuestionCatalogue.load(path: configuration.paths.questions).catalogue
+        self.loaded = NIOLockedValueBox(LoadedPolicy(policy: policy, catalogue: QuestionCatalogue.load(path: configuration.paths.questions).catalogue,
+                                                     generation: 0))
         self.clock = clock
     }
 
-    /// The engine of the calling worker thread (each thread keeps its own SQLite connection).
+    /// The policy in force now (a reload replaces it for calls that start afterwards).
+    public var policy: Policy { loaded.withLockedValue { $0.policy } }
+    var catalogue: QuestionCatalogue { loaded.withLockedValue { $0.catalogue } }
+
+    /// Re-reads the policy file and the question catalogue (SIGHUP). A policy with problems is refused and the
+    /// one in force kept: a daemon guessing around a broken file could register methods the admin meant to
+    /// forbid. Returns the problems; empty means the new policy is in force.
+    public func reload() -> [PolicyProblem] {
+        let result = PolicyLoader.load(path: configuration.policyPath)
+        guard result.problems.isEmpty else { return result.problems }
+        let catalogue = QuestionCatalogue.load(path: configuration.paths.questions).catalogue
+        loaded.withLockedValue { $0 = LoadedPolicy(policy: result.policy, catalogue: catalogue, generation: $0.generation + 1) }
+        return []
+    }
+
+    /// The engine of the calling worker thread (each thread keeps its own SQLite connection), reopened after a
+    /// reload so every call sees one policy from start to end.
     func engine() throws(SSPRError) -> RecoveryEngine {
-        if let box = engines.currentValue { return box.engine }
-        let engine = try RecoveryEngine.open(paths: configuration.paths, policy: policy, create: configuration.createStore, clock: clock)
-        engines.currentValue = EngineBox(engine)
+        let current = loaded.withLockedValue { $0 }
+        if let box = engines.currentValue, box.generation == current.generation { return box.engine }
+        let engine = try RecoveryEngine.open(paths: configuration.paths, policy: current.policy, create: configuration.createStore, clock: clock)
+        engines.currentValue = EngineBox(engine, generation: current.generation)
         return engine
     }
 
@@ -73,7 +101,7 @@ public final class RegistrationService: @unchecked Sendable {
     private func dispatch(_ call: VarlinkCall, _ session: ConnectionSession) throws -> [String: JSONValue] {
         let parameters = call.parameters ?? [:]
         if call.method == "org.varlink.service.GetInfo" {
-            return ["vendor": "sspr", "product": "ssprd", "version": "1", "url": "https://github.com/sspr",
+            return ["vendor": "sspr", "product": "ssprd", "version": .string(SSPRVersion.current), "url": "https://github.com/sspr",
                     "interfaces": ["org.varlink.service", .string(VarlinkWire.interface)]]
         }
         let prefix = VarlinkWire.interface + "."

@@ -57,8 +57,10 @@ final class VarlinkConnectionHandler: ChannelInboundHandler, @unchecked Sendable
         if framer.bufferedCount > 0 {
             if messageDeadline == nil {
                 let seconds = service.configuration.messageTimeoutSeconds
+                // The task runs on the context's event loop; loopBound proves that to the compiler (and traps if not).
+                let bound = context.loopBound
                 messageDeadline = context.eventLoop.scheduleTask(in: .seconds(seconds)) { [weak self] in
-                    self?.close(context, reason: "message not completed within \(seconds)s")
+                    self?.close(bound.value, reason: "message not completed within \(seconds)s")
                 }
             }
         } else {
@@ -89,7 +91,10 @@ final class VarlinkConnectionHandler: ChannelInboundHandler, @unchecked Sendable
         let service = self.service
         let session = self.session
         let loop = context.eventLoop
+        let bound = context.loopBound
+        // The answer is computed on the pool; whenComplete runs back on `loop`, where the context lives.
         pool.runIfActive(eventLoop: loop) { service.handle(call, session: session) }.whenComplete { [self] result in
+            let context = bound.value
             busy = false
             switch result {
             case .success(let reply):
@@ -112,8 +117,9 @@ final class VarlinkConnectionHandler: ChannelInboundHandler, @unchecked Sendable
     private func resetIdleTimer(context: ChannelHandlerContext) {
         idleDeadline?.cancel()
         let seconds = service.configuration.idleTimeoutSeconds
+        let bound = context.loopBound
         idleDeadline = context.eventLoop.scheduleTask(in: .seconds(seconds)) { [weak self] in
-            self?.close(context, reason: "idle for \(seconds)s")
+            self?.close(bound.value, reason: "idle for \(seconds)s")
         }
     }
 

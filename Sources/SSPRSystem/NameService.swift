@@ -50,7 +50,7 @@ public enum NameService {
     }
 
     /// The Swift value of a filled-in `struct passwd` (one lookup, whichever key found it).
-    private static func passwdEntry(_ entry: passwd) -> PasswdEntry? {
+    static func passwdEntry(_ entry: passwd) -> PasswdEntry? {
         guard let pwName = entry.pw_name else { return nil }
         return PasswdEntry(name: String(cString: pwName), uid: entry.pw_uid, gid: entry.pw_gid,
                            gecos: entry.pw_gecos.map { String(cString: $0) } ?? "",

@@ -22,8 +22,9 @@ public enum SystemClock {
         while nanosleep(&request, &remaining) == -1 && errno == EINTR { request = remaining }
     }
 
-    /// `seconds` as local time, "2026-11-24 17:30" (strftime "%Y-%m-%d %H:%M").
-    public static func localTime(_ seconds: Int64, format: String = "%Y-%m-%d %H:%M") -> String {
+    /// `seconds` as local time with its zone, "2026-11-24 17:30 UTC" (strftime "%Y-%m-%d %H:%M %Z"): a time
+    /// shown to a person says which clock it is on.
+    public static func localTime(_ seconds: Int64, format: String = "%Y-%m-%d %H:%M %Z") -> String {
         var t = time_t(seconds)
         var parts = tm()
         guard localtime_r(&t, &parts) != nil else { return String(seconds) }

@@ -1,8 +1,9 @@
-// sspr-bench: figures for `make bench` (blocks 1, 3 and 4; block 2, the module load cost, is bench/pam_load.sh).
+// sspr-bench: figures for `make bench` (blocks 1, 3, 4 and 5; block 2, the module load cost, is bench/pam_load.sh).
 // It prints figures with their targets; it never passes or fails on them. Everything it writes is under
 // /tmp/sspr-bench-*, removed at the end (unless --keep).
 //
-//   sspr-bench [--users N] [--shadow-lines N] [--runs-scale F] [--repo DIR] [--only engine,reset,shadow] [--keep]
+//   sspr-bench [--users N] [--shadow-lines N] [--runs-scale F] [--repo DIR] [--only engine,reset,shadow,bulk] [--keep]
+//              [--bulk-users N]   (block 5: sspr admin enroll --from with N users, default 200)
 //              [--module-bench "COMMAND ARGS"]   (run after block 1 with the same stdout, so blocks print in order)
 import Foundation
 import Glibc
@@ -11,7 +12,8 @@ var users = 100_000
 var shadowLines = 100_000
 var scale = 1.0
 var repo = FileManager.default.currentDirectoryPath
-var only: Set<String> = ["engine", "reset", "shadow"]
+var only: Set<String> = ["engine", "reset", "shadow", "bulk"]
+var bulkUsers = 200
 var keep = false
 var moduleBench: [String] = []
 
@@ -25,6 +27,7 @@ while let arg = args.next() {
     case "--repo": repo = value()
     case "--only": only = Set(value().split(separator: ",").map(String.init))
     case "--keep": keep = true
+    case "--bulk-users": bulkUsers = Int(value()) ?? bulkUsers
     case "--module-bench": moduleBench = value().split(separator: " ").map(String.init)
     default: fail("unknown argument \(arg)")
     }
@@ -54,6 +57,9 @@ if only.contains("reset"), let fx = fixture {
 }
 if only.contains("shadow") {
     runShadowBench(repo: repo, lines: shadowLines, runs: runs(15)).print()
+}
+if only.contains("bulk") {
+    runBulkEnrollBench(repo: repo, users: bulkUsers, runs: runs(5)).print()
 }
 print("load average at end \(loadAverage())")
 if let fx = fixture {

@@ -6,9 +6,16 @@ struct AdminCheck: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Policy, questions, store permissions, PAM stack, daemon: what is wrong and where.",
-        discussion: "Exit 0 when nothing is wrong, 1 when something is (warnings alone do not fail).")
+        discussion: """
+            Exit 0 when nothing is wrong, 1 when something is (warnings alone do not fail). A method in `methods`
+            whose sender is missing (email: mail_command, sms: sms_command) is a problem; --send-test sends a
+            real test message through the sender (an e-mail address or a +number) and fails when it fails.
+            """)
 
     @OptionGroup var global: GlobalOptions
+    @Option(name: .customLong("send-test"),
+            help: ArgumentHelp("Send a test message to this e-mail address or phone number.", valueName: "ADDRESS"))
+    var sendTest: String?
 
     func run() throws {
         try global.requireRoot()
@@ -58,7 +65,8 @@ struct AdminCheck: ParsableCommand {
             problem("\(error)")
         }
 
-        checkSenders(policy: policy, warning: warning, ok: ok)
+        checkPasswordQuality(paths: paths, problem: problem, ok: ok)
+        SenderCheck(policy: policy, paths: paths).run(sendTestTo: sendTest, problem: problem, warning: warning, ok: ok)
         checkPAMStack(paths: paths, policy: policy, warning: warning, ok: ok)
 
         if let status = try? FileSystem.status(global.socket ?? paths.socket), status.kind == .socket {
@@ -70,20 +78,16 @@ struct AdminCheck: ParsableCommand {
         if problems > 0 { throw ExitCode(1) }
     }
 
-    /// The programs that carry codes and notices must exist, or those features fail at the worst moment.
-    private func checkSenders(policy: Policy, warning: (String) -> Void, ok: (String) -> Void) {
-        func executable(_ command: String?) -> String? {
-            guard let program = command?.split(separator: " ").first.map(String.init) else { return nil }
-            guard let status = try? FileSystem.status(program), status.kind == .regular, status.mode & 0o111 != 0 else { return nil }
-            return program
-        }
-        if policy.allows(.email) || policy.notifyUser || policy.notifyAdmins {
-            if let program = executable(policy.mailCommand) { ok("mail_command \(program)") }
-            else { warning("mail_command \(policy.mailCommand) is not an executable file: e-mailed codes and notices will fail") }
-        }
-        if policy.allows(.sms) {
-            if policy.smsCommand == nil { warning("sms is in methods but sms_command is not set: nobody can register a number") }
-            else if executable(policy.smsCommand) == nil { warning("sms_command \(policy.smsCommand ?? "") is not an executable file") }
+    /// With dictcheck on and no cracklib dictionary, libpwquality refuses every password. Resets then skip
+    /// the dictionary check (and log it), so this is the place an admin hears of it.
+    private func checkPasswordQuality(paths: SystemPaths, problem: (String) -> Void, ok: (String) -> Void) {
+        let quality = PasswordQuality(configPath: paths.pwquality)
+        if let failure = quality.dictionaryFailure() {
+            problem("password quality (\(paths.pwquality)): dictcheck is on, but the cracklib dictionary "
+                    + "\(quality.dictionaryPath ?? "(default path)") cannot be used: \(failure). Install cracklib-runtime "
+                    + "(or fix dictpath); until then resets check every other rule but not the dictionary")
+        } else {
+            ok("password quality \(paths.pwquality)" + (quality.checksDictionary ? " (dictionary check works)" : " (dictcheck off)"))
         }
     }
 

@@ -4,13 +4,24 @@ import SSPRSystem
 import SSPRVarlink
 
 struct AdminReport: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "report", abstract: "Who registered what, who is due.")
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Who registered what, who is due.",
+        discussion: """
+            Without --all: every name the store holds data for. With --all also every login account (uid from
+            UID_MIN to UID_MAX in login.defs) the policy enables that never registered, so the class that still
+            has to enroll shows up. STATE is mismatch (the registrations belong to another account of that name:
+            recreated, renamed or deleted; nobody can use them until sspr admin remove), locked, unregistered, short
+            (not enough methods), due (reconfirm) or ok. A member of sspr-admin gets the same through ssprd.
+            """)
 
     @OptionGroup var global: GlobalOptions
+    @Flag(help: "Every account the policy enables, registered or not.") var all = false
     @Flag(help: "JSON output.") var json = false
+    @Flag(help: "CSV output (RFC 4180, with a header line).") var csv = false
 
     struct Row: Encodable {
         let user: String
+        let state: String
         let methods: [String]
         let meets_policy: Bool
         let last_confirmed: String?
@@ -23,31 +34,73 @@ struct AdminReport: ParsableCommand {
         let account_problem: String?
     }
 
+    func validate() throws {
+        if json && csv { throw ValidationError("choose one of --json and --csv") }
+    }
+
     func run() throws {
-        let client = try RegistrationClient(global: global, user: nil, admin: true, createStore: false)
-        let users = try client.call("AdminReport")["users"]?.array?.compactMap(\.object) ?? []
-        let rows = users.map { u in
-            Row(user: u["user"]?.string ?? "", methods: u["methods"]?.array?.compactMap(\.string) ?? [],
-                meets_policy: u["meets_policy"]?.bool ?? false,
-                last_confirmed: u["last_confirmed"]?.int.map { SystemClock.utcTimestamp(Int64($0)) },
-                reconfirm_due: u["reconfirm_due"]?.bool ?? false, recovery_codes_left: u["recovery_codes_left"]?.int ?? 0,
-                locked_until: u["locked_until"]?.int.map { SystemClock.utcTimestamp(Int64($0)) },
-                recent_failures: u["recent_failures"]?.int ?? 0, account: u["account"]?.string ?? "ok",
-                account_problem: u["account_problem"]?.string)
-        }
+        let rows = global.isRoot ? try rootRows() : try delegatedRows()
         if json { try JSONOutput.print(rows); return }
-        print(pad("USER", 16) + pad("METHODS", 40) + pad("POLICY", 8) + pad("RECONFIRM", 10) + pad("ACCOUNT", 10) + "LOCKED")
-        for r in rows {
-            print(pad(r.user, 16) + pad(r.methods.joined(separator: ","), 40) + pad(r.meets_policy ? "ok" : "short", 8)
-                  + pad(r.reconfirm_due ? "due" : "-", 10) + pad(r.account == "ok" ? "ok" : "MISMATCH", 10) + (r.locked_until ?? "-"))
-        }
-        let mismatched = rows.filter { $0.account != "ok" }
-        if !mismatched.isEmpty {
-            print("")
-            for r in mismatched {
-                print("\(r.user): registrations \(r.account_problem ?? "belong to another account"); nobody can use them. sspr admin remove \(r.user)")
+        if csv {
+            print("user,state,methods,meets_policy,last_confirmed,reconfirm_due,recovery_codes_left,locked_until,recent_failures,account")
+            for r in rows {
+                print([r.user, r.state, r.methods.joined(separator: " "), String(r.meets_policy), r.last_confirmed ?? "",
+                       String(r.reconfirm_due), String(r.recovery_codes_left), r.locked_until ?? "", String(r.recent_failures),
+                       r.account]
+                    .map(CSV.field).joined(separator: ","))
             }
+            return
         }
+        print(pad("USER", 16) + pad("STATE", 14) + pad("METHODS", 36) + "LOCKED UNTIL")
+        for r in rows {
+            print(pad(r.user, 16) + pad(r.state, 14) + pad(r.methods.isEmpty ? "-" : r.methods.joined(separator: ","), 36)
+                  + (r.locked_until ?? "-"))
+        }
+        for r in rows where r.account != "ok" {
+            print("\(r.user): registrations \(r.account_problem ?? "belong to another account"); nobody can use them. sspr admin remove \(r.user)")
+        }
+    }
+
+    private func rootRows() throws -> [Row] {
+        let engine = try global.openEngine(create: false)
+        let reports: [UserReport]
+        do { reports = all ? try engine.reportEveryEnabledAccount() : try engine.reportAll() } catch { throw CLIError(error) }
+        return reports.map { r in
+            Row(user: r.user, state: Self.state(locked: r.lockedUntil != nil, registered: !r.methods.isEmpty, meetsPolicy: r.meetsPolicy,
+                                                reconfirmDue: r.reconfirmDue, mismatch: r.account.isMismatch),
+                methods: r.methods.map(\.rawValue), meets_policy: r.meetsPolicy,
+                last_confirmed: r.lastConfirmed > 0 ? SystemClock.utcTimestamp(r.lastConfirmed) : nil,
+                reconfirm_due: r.reconfirmDue, recovery_codes_left: r.recoveryCodesLeft,
+                locked_until: r.lockedUntil.map(SystemClock.utcTimestamp), recent_failures: r.recentFailures,
+                account: r.account.isMismatch ? "mismatch" : "ok",
+                account_problem: r.account.isMismatch ? RecoveryEngine.mismatchReason(r.account) : nil)
+        }
+    }
+
+    /// A member of sspr-admin: the same rows from ssprd's AdminReport (after the member's password).
+    private func delegatedRows() throws -> [Row] {
+        let client = try RegistrationClient(global: global, user: nil, admin: true, createStore: false)
+        let users = try client.call("AdminReport", ["all": .bool(all)])["users"]?.array?.compactMap(\.object) ?? []
+        return users.map { u in
+            let methods = u["methods"]?.array?.compactMap(\.string) ?? []
+            let locked = u["locked_until"]?.int.map { SystemClock.utcTimestamp(Int64($0)) }
+            let meets = u["meets_policy"]?.bool ?? false, due = u["reconfirm_due"]?.bool ?? false
+            let account = u["account"]?.string ?? "ok"
+            return Row(user: u["user"]?.string ?? "", state: Self.state(locked: locked != nil, registered: !methods.isEmpty, meetsPolicy: meets,
+                                                                       reconfirmDue: due, mismatch: account != "ok"),
+                       methods: methods, meets_policy: meets, last_confirmed: u["last_confirmed"]?.int.map { SystemClock.utcTimestamp(Int64($0)) },
+                       reconfirm_due: due, recovery_codes_left: u["recovery_codes_left"]?.int ?? 0, locked_until: locked,
+                       recent_failures: u["recent_failures"]?.int ?? 0, account: account, account_problem: u["account_problem"]?.string)
+        }
+    }
+
+    /// The one word an admin sorts by: what, if anything, needs doing for this user.
+    static func state(locked: Bool, registered: Bool, meetsPolicy: Bool, reconfirmDue: Bool, mismatch: Bool) -> String {
+        if mismatch { return "mismatch" }
+        if locked { return "locked" }
+        if !registered { return "unregistered" }
+        if !meetsPolicy { return "short" }
+        return reconfirmDue ? "due" : "ok"
     }
 }
 

@@ -1,16 +1,17 @@
 import ArgumentParser
 import SSPRCore
-import SSPRVarlink
 
 struct AdminUnlock: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "unlock", abstract: "Clear a user's failures and lockout.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The account (or any name that was locked).") var user: String
+    @Argument(help: "The account (or a deleted account's name the store still holds).") var user: String
 
     func run() throws {
-        let client = try RegistrationClient(global: global, user: nil, admin: true, createStore: false)
-        _ = try client.call("AdminUnlock", ["user": .string(user)])
+        if !global.isRoot { return try runThroughDaemon() }
+        let engine = try global.openEngine(create: false)
+        try engine.requireAccountOrStoredName(user)
+        do { try engine.unlock(user: user, context: global.adminContext) } catch { throw CLIError(error) }
         print("Unlocked \(user).")
     }
 }
@@ -28,10 +29,11 @@ struct AdminRemove: ParsableCommand {
             guard let k = MethodKind(name: method) else { throw CLIError.usage("unknown method \"\(method)\"") }
             kind = k
         }
-        var parameters: [String: JSONValue] = ["user": .string(user)]
-        if let kind { parameters["method"] = .string(kind.rawValue) }
-        let client = try RegistrationClient(global: global, user: nil, admin: true, createStore: false)
-        let removed = try client.call("AdminRemove", parameters)["removed"]?.int ?? 0
+        if !global.isRoot { return try runThroughDaemon(kind) }
+        let engine = try global.openEngine(create: false)
+        try engine.requireAccountOrStoredName(user)
+        let removed: Int
+        do { removed = try engine.remove(user: user, method: kind, context: global.adminContext) } catch { throw CLIError(error) }
         if removed == 0 { throw CLIError.failed("\(user) has no \(kind?.rawValue ?? "method") registered") }
         print("Removed \(kind?.rawValue ?? "all methods") of \(user).")
     }

@@ -2,17 +2,16 @@ import ArgumentParser
 import Glibc
 import SSPRCore
 import SSPRSystem
-import SSPRVarlink
 
 struct AdminVerify: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check a code or answers a caller reads out (read from stdin). Exit 0 accepted, 1 refused.",
+        abstract: "Check a code or answers a caller reads out. Exit 0 accepted, 1 refused.",
         discussion: """
-            The proof is read from standard input: one line with the code, or for questions one answer per line
-            in the order the questions are printed on standard error. Every refusal counts toward lockout.
-            A member of sspr-admin (not root) is asked for their own password first; without a terminal it is
-            the first line of standard input.
+            On a terminal each code or question is asked with echo off. From a pipe: one line with the code, or for
+            questions one answer per line in the order the questions are printed on standard error. A wrong proof
+            counts toward lockout; an empty one, a method the user has not registered, and an authenticator code or
+            recovery code that was already accepted (read out twice) are refused without counting.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -23,54 +22,96 @@ struct AdminVerify: ParsableCommand {
 
     func run() throws {
         guard let kind = MethodKind(name: method) else { throw CLIError.usage("unknown method \"\(method)\"") }
-        let client = try RegistrationClient(global: global, user: nil, admin: true, createStore: false)
-        try client.requireAccess(to: user)
-        var parameters: [String: JSONValue] = ["user": .string(user), "method": .string(kind.rawValue)]
-        if kind == .questions {
-            let asked = try questionsToAsk(client)
-            for (i, q) in asked.enumerated() { printError("\(i + 1). \(q.text)") }
-            let lines = try SecretInput.stdinLines()
-            var answers: [JSONValue] = []
-            for (i, q) in asked.enumerated() where i < lines.count {
-                answers.append(.object(["id": .string(q.id), "answer": .string(String(decoding: lines[i].bytes, as: UTF8.self))]))
-            }
-            parameters["answers"] = .array(answers)
-        } else {
-            let code = try SecretInput.stdinLines().first ?? SecretBytes([])
-            parameters["code"] = .string(String(decoding: code.bytes, as: UTF8.self))
-        }
-        let reply: [String: JSONValue]
+        if kind == .email || kind == .sms { throw CLIError.usage("\(kind.rawValue) codes are sent at a reset; verify totp, recovery-code, tap or questions") }
+        if !global.isRoot { return try runThroughDaemon(kind) }
+        let engine = try global.openEngine(create: false)
+        try engine.requireKnownAccount(user)
         do {
-            reply = try client.call("AdminVerify", parameters)
-        } catch let error as CLIError where error.message.hasPrefix("locked out") {
-            print("refused")
-            printError("sspr: \(user) is \(error.message) (sspr admin unlock \(user))")
-            throw ExitCode(1)
+            guard try engine.registeredMethods(user).contains(kind) else {
+                print("refused")
+                throw CLIError.failed("\(user) has no usable \(AdminEnroll.registrationName(kind)) registered (nothing was counted)")
+            }
+            let proof = kind == .questions ? try askAnswers(engine) : try askCode(engine, kind)
+            switch try engine.verify(user: user, method: kind, proof: proof, context: global.adminContext) {
+            case .accepted:
+                print("accepted")
+            case .rejected(let lockedUntil):
+                print("refused")
+                if let lockedUntil { printError("sspr: \(user) is now locked out until \(SystemClock.localTime(lockedUntil))") }
+                throw ExitCode(1)
+            case .lockedOut(let until):
+                print("refused")
+                printError("sspr: \(user) is locked out until \(SystemClock.localTime(until)) (sspr admin unlock \(user))")
+                throw ExitCode(1)
+            }
+        } catch let error as SSPRError {
+            throw CLIError(error)
         }
-        if reply["accepted"]?.bool == true {
-            print("accepted")
-            return
-        }
-        print("refused")
-        if let until = reply["locked_until"]?.int {
-            printError("sspr: \(user) is now locked out until \(SystemClock.localTime(Int64(until)))")
-        }
-        throw ExitCode(1)
     }
 
-    /// The questions to read out: those named by --questions, or `questions_to_reset` of the user's at random.
-    private func questionsToAsk(_ client: RegistrationClient) throws -> [(id: String, text: String)] {
-        let reply = try client.call("GetQuestions", ["user": .string(user)])
-        let registered: [(id: String, text: String)] = (reply["registered"]?.array ?? []).compactMap { item in
-            guard let o = item.object, let id = o["id"]?.string, let text = o["text"]?.string else { return nil }
-            return (id, text)
+    private var interactive: Bool { isatty(0) == 1 }
+
+    /// One code, never echoed. Empty input and a replayed authenticator code are refused before the engine
+    /// counts anything: a helpdesk typo or a caller reading the same code twice must not lock the user out.
+    private func askCode(_ engine: RecoveryEngine, _ kind: MethodKind) throws -> Proof {
+        let prompt: String
+        switch kind {
+        case .totp: prompt = "Authenticator app code: "
+        case .recoveryCode: prompt = "Recovery code: "
+        case .tap: prompt = "Temporary access pass: "
+        case .questions, .email, .sms: prompt = "Code: "
         }
+        let code = interactive ? try TerminalInput.secret(prompt) : try SecretInput.stdinLines().first ?? SecretBytes([])
+        guard code.bytes.contains(where: { $0 != 0x20 && $0 != 0x09 }) else {
+            print("refused")
+            throw CLIError.failed("no code given (nothing was counted)")
+        }
+        let spent: Bool
+        switch kind {
+        case .totp: spent = try engine.totp.isSpent(user: user, code: code, now: engine.now)
+        case .recoveryCode: spent = try engine.recoveryCodes.isSpent(user: user, typed: code)
+        case .tap, .questions, .email, .sms: spent = false
+        }
+        if spent {
+            print("refused")
+            throw CLIError.failed(kind == .totp ? "that code was already accepted; ask for the next one (not counted)"
+                                                : "that recovery code was already used; ask for another one (not counted)")
+        }
+        return .code(code)
+    }
+
+    /// The questions, each asked by its text with echo off on a terminal; from a pipe, one answer per line.
+    private func askAnswers(_ engine: RecoveryEngine) throws -> Proof {
+        let asked: [QuestionsMethod.Question]
         if let questions {
-            return questions.split(separator: ",").compactMap { id in registered.first { $0.id == String(id) } }
+            let registered = try engine.questions.questions(user: user)
+            asked = try questions.split(separator: ",").map { id in
+                guard let q = registered.first(where: { $0.id == String(id) }) else {
+                    throw CLIError.usage("\(user) has not registered question \"\(id)\"")
+                }
+                return q
+            }
+        } else {
+            asked = try engine.questions.pick(user: user)
         }
-        let count = reply["to_reset"]?.int ?? 3
-        guard registered.count >= count else { return [] }
-        // Which questions are asked is not a secret; the system generator is unpredictable enough.
-        return Array(registered.shuffled().prefix(count))
+        var answers: [QuestionsMethod.Answer] = []
+        if interactive {
+            for q in asked {
+                var answer = SecretBytes([])
+                for _ in 0..<3 where answer.isEmpty { answer = try TerminalInput.secret("\(q.text) ") }
+                answers.append(.init(questionID: q.id, answer: answer))
+            }
+        } else {
+            for (i, q) in asked.enumerated() { printError("\(i + 1). \(q.text)") }
+            let lines = try SecretInput.stdinLines()
+            for (i, q) in asked.enumerated() where i < lines.count {
+                answers.append(.init(questionID: q.id, answer: lines[i]))
+            }
+        }
+        guard answers.count == asked.count, answers.allSatisfy({ !$0.answer.isEmpty }) else {
+            print("refused")
+            throw CLIError.failed("\(asked.count) answers are needed, one per question (nothing was counted)")
+        }
+        return .answers(answers)
     }
 }

@@ -32,12 +32,26 @@ struct GlobalOptions: ParsableArguments {
         return (result.policy, result.problems)
     }
 
-    /// `sspr admin check` reads the store's files and the PAM stack directly, which only root may do. (The
-    /// other admin commands go through the registration service: in-process as root, ssprd otherwise.)
-    func requireRoot() throws {
+    /// Root's admin commands work on the store directly; `sspr admin check` (which reads the store's files and
+    /// the PAM stack) only root may run. A member of sspr-admin runs the others through ssprd.
+    func requireRoot(_ what: String = "sspr admin check") throws {
         if ProcessIdentity.effectiveUID != 0 {
-            throw CLIError.notPermitted("sspr admin check needs root (run it with sudo)")
+            throw CLIError.notPermitted("\(what) needs root (run it with sudo)")
         }
+    }
+
+    /// Root works on the store directly; anyone else (a member of sspr-admin) goes through ssprd.
+    var isRoot: Bool { ProcessIdentity.effectiveUID == 0 }
+
+    func openEngine(create: Bool) throws -> RecoveryEngine {
+        try requireRoot("this admin command")
+        let (policy, _) = loadPolicy()
+        do { return try RecoveryEngine.open(paths: paths, policy: policy, create: create) } catch { throw CLIError(error) }
+    }
+
+    var adminContext: AuditContext {
+        let name = ProcessIdentity.realUID == 0 ? "root" : (NameService.user(id: ProcessIdentity.realUID)?.name ?? "uid \(ProcessIdentity.realUID)")
+        return AuditContext(service: "sspr", tty: "", rhost: "", actor: name)
     }
 }
 
@@ -45,4 +59,20 @@ func printError(_ message: String) {
     var line = Array(message.utf8)
     line.append(0x0a)
     _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+}
+
+extension RecoveryEngine {
+    /// Admin commands act on accounts only: a typo ("bogususer") must fail (exit 1) before it creates a row.
+    func requireKnownAccount(_ user: String) throws {
+        guard accounts.account(named: user) != nil else { throw CLIError.failed("no such account: \(user)") }
+    }
+
+    /// For unlock and remove, which also clean up after a deleted account: a name that is no account is
+    /// accepted only while the store holds data for it, so a typo still fails and writes nothing.
+    func requireAccountOrStoredName(_ user: String) throws {
+        if accounts.account(named: user) != nil { return }
+        let stored: Bool
+        do { stored = try holdsData(for: user) } catch { throw CLIError(error) }
+        guard stored else { throw CLIError.failed("no such account: \(user)") }
+    }
 }

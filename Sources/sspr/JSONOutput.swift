@@ -5,10 +5,7 @@ import Glibc
 /// and its ICU data would triple the size of the installed binary for nothing.)
 enum JSONOutput {
     static func print<T: Encodable>(_ value: T) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        var bytes = Array(try encoder.encode(value))
-        bytes.append(0x0a)
+        let bytes = Array(try text(value).utf8)
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { write(1, $0.baseAddress.map { $0 + offset }, $0.count - offset) }
@@ -16,5 +13,12 @@ enum JSONOutput {
             guard n > 0 else { break }
             offset += n
         }
+    }
+
+    /// The document as text, with its trailing newline (also what `enroll --from --output` writes).
+    static func text<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
     }
 }

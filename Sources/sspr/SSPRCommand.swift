@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import SSPRCore
 import SSPRSystem
 
 @main
@@ -8,6 +9,7 @@ struct SSPRCommand: ParsableCommand {
         commandName: "sspr",
         abstract: "Self-service password reset for Linux login.",
         discussion: "Exit codes: 0 done, 1 failed, 2 usage, 3 not permitted, 4 daemon unreachable.",
+        version: SSPRVersion.current,
         subcommands: [StatusCommand.self, RegisterCommand.self, AddCommand.self, RemoveCommand.self, ConfirmCommand.self,
                       AdminCommand.self])
 
@@ -28,8 +30,10 @@ struct SSPRCommand: ParsableCommand {
                 print(fullMessage(for: error))
                 Glibc.exit(0)
             }
-            printError(fullMessage(for: error))
-            Glibc.exit(code == .validationFailure ? 2 : code.rawValue == 1 ? 1 : 2)
+            let message = fullMessage(for: error)
+            if !message.isEmpty { printError(message) }
+            // ArgumentParser says 64 for usage; the contract says 2. Our own ExitCode(n) keeps its n.
+            Glibc.exit(code == .validationFailure ? 2 : code.rawValue)
         }
     }
 }

@@ -12,7 +12,7 @@ struct StatusCommand: ParsableCommand {
 
     struct Output: Encodable {
         let user: String, methods: [String], meets_policy: Bool, reconfirm_due: Bool, recovery_codes_left: Int
-        let gates: Int, allowed_methods: [String], locked_until: String?
+        let gates: Int, allowed_methods: [String], locked_until: Int64?
     }
 
     func run() throws {
@@ -22,15 +22,26 @@ struct StatusCommand: ParsableCommand {
                          meets_policy: s["meets_policy"]?.bool ?? false, reconfirm_due: s["reconfirm_due"]?.bool ?? false,
                          recovery_codes_left: s["recovery_codes_left"]?.int ?? 0, gates: s["gates"]?.int ?? 1,
                          allowed_methods: s["allowed_methods"]?.array?.compactMap(\.string) ?? [],
-                         locked_until: s["locked_until"]?.int.map { SystemClock.utcTimestamp(Int64($0)) })
-        if json { try JSONOutput.print(out); return }
+                         locked_until: s["locked_until"]?.int.map { Int64($0) })
+        if json { try JSONOutput.print(JSONStatus(out)); return }
         print("Account:            \(out.user)")
         print("Registered methods: \(out.methods.isEmpty ? "none" : out.methods.joined(separator: ", "))")
         if out.methods.contains("recovery_code") { print("Recovery codes left: \(out.recovery_codes_left)") }
         print("Policy:             \(out.gates == 2 ? "two different methods" : "one method") from \(out.allowed_methods.joined(separator: ", "))")
         print(out.meets_policy ? "You can reset a forgotten password at the login prompt." : "Not enough methods yet: run sspr register.")
         if out.reconfirm_due { print("Your methods are due for reconfirmation: run sspr confirm.") }
-        if let locked = out.locked_until { print("Password reset is locked until \(locked).") }
+        if let locked = out.locked_until { print("Password reset is locked until \(SystemClock.localTime(locked)).") }
+    }
+
+    /// --json keeps UTC timestamps (machine-readable, zone "Z"); the text above says local time with its zone.
+    struct JSONStatus: Encodable {
+        let user: String, methods: [String], meets_policy: Bool, reconfirm_due: Bool, recovery_codes_left: Int
+        let gates: Int, allowed_methods: [String], locked_until: String?
+        init(_ o: Output) {
+            user = o.user; methods = o.methods; meets_policy = o.meets_policy; reconfirm_due = o.reconfirm_due
+            recovery_codes_left = o.recovery_codes_left; gates = o.gates; allowed_methods = o.allowed_methods
+            locked_until = o.locked_until.map(SystemClock.utcTimestamp)
+        }
     }
 }
 
@@ -127,9 +138,9 @@ struct MethodRegistration {
         let begin = try client.call("BeginTOTP")
         guard let uri = begin["uri"]?.string, let secret = begin["secret"]?.string else { throw CLIError.failed("ssprd sent no secret") }
         print("Scan this with your authenticator app:")
-        for line in TerminalQRCode.lines(for: uri) ?? [] { print("  " + line) }
+        for line in TerminalQRCode.lines(for: uri) ?? [] { print(line) }
+        // The URI is not printed: with the code and these lines it would push the code's top off an 80x24 screen.
         print("Or enter the secret by hand: \(secret)")
-        print("(\(uri))")
         for attempt in 1...3 {
             let code = try TerminalInput.line("Code shown by the app: ")
             do {
@@ -149,17 +160,12 @@ struct MethodRegistration {
         guard questions.count >= count else { throw CLIError.failed("the question catalogue has too few questions") }
         print("Choose \(count) questions whose answers you will remember exactly and others cannot look up:")
         for (i, item) in questions.enumerated() { print(String(repeating: " ", count: i + 1 < 10 ? 2 : 1) + "\(i + 1). \(item["text"]?.string ?? "")") }
-        let picks = try TerminalInput.line("Numbers, separated by spaces: ").split(separator: " ").compactMap { Int($0) }
-        guard Set(picks).count == count, picks.allSatisfy({ $0 >= 1 && $0 <= questions.count }) else {
-            throw CLIError.failed("choose \(count) different numbers from 1 to \(questions.count)")
-        }
+        let picks = try QuestionEntry.pickNumbers(count: count, from: questions.count)
         var answers: [JSONValue] = []
         for pick in picks {
             let item = questions[pick - 1]
-            let first = try TerminalInput.secret("\(item["text"]?.string ?? "") ")
-            let second = try TerminalInput.secret("Again: ")
-            guard first.constantTimeEquals(second) else { throw CLIError.failed("the two answers differ; nothing was saved") }
-            answers.append(.object(["id": item["id"] ?? .null, "answer": .string(String(decoding: first.bytes, as: UTF8.self))]))
+            let answer = try QuestionEntry.confirmedAnswer(item["text"]?.string ?? "")
+            answers.append(.object(["id": item["id"] ?? .null, "answer": .string(String(decoding: answer.bytes, as: UTF8.self))]))
         }
         _ = try client.call("SetQuestions", ["answers": .array(answers)])
         print("Security questions registered.")

@@ -4,12 +4,35 @@ import ServiceLifecycle
 import SSPRCore
 import SSPRDaemon
 import SSPRSystem
+import Glibc
 
 @main
 struct SSPRDCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ssprd",
-        abstract: "The sspr registration service (varlink io.sspr.Registration on a unix socket).")
+        abstract: "The sspr registration service (varlink io.sspr.Registration on a unix socket).",
+        discussion: "SIGHUP re-reads the policy (a broken one is refused and the old kept). Exit codes: 0 stopped, 1 failed, 2 usage.",
+        version: SSPRVersion.current)
+
+    /// sspr's exit-code scheme (SPEC 8) for the daemon too: usage errors are 2, not ArgumentParser's 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand { try await asyncCommand.run() } else { try command.run() }
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                print(message)
+                Glibc.exit(0)
+            }
+            if !message.isEmpty {
+                let line = Array((message + "\n").utf8)
+                _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+            }
+            Glibc.exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
 
     @Option(help: ArgumentHelp("Sandbox root: every path is taken under DIR.", valueName: "DIR")) var root: String?
     @Option(help: ArgumentHelp("Socket path (default /run/sspr/ssprd.sock under the root).", valueName: "PATH")) var socket: String?
@@ -26,6 +49,9 @@ struct SSPRDCommand: AsyncParsableCommand {
 
     func run() async throws {
         MemoryHygiene.scrubFreedMemory()
+        // Until the reload service watches SIGHUP, its default action would end the daemon: a `systemctl
+        // reload` right after READY=1 must find it ignored, not fatal. (UnixSignalsSequence ignores it too.)
+        _ = signal(SIGHUP, SIG_IGN)
         var logger = Logger(label: "ssprd")
         logger.logLevel = .notice
         let paths = SystemPaths(root: root)
@@ -42,7 +68,8 @@ struct SSPRDCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let server = RegistrationServer(configuration: configuration, policy: loaded.policy, logger: logger)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server)]
+        let reloader = PolicyReloadService(server: server, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server), .init(service: reloader)]
         if let resetSocket {
             do {
                 services.append(.init(service: try ResetSocketService(socketPath: resetSocket, helperPath: helper, root: root)))

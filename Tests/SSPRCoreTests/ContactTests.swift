@@ -66,7 +66,7 @@ func sixDigits(_ text: String) -> String? {
         let dir = sandbox.root + "/outbox"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let sender = try recordingSender(in: dir)
-        let engine = try sandbox.engine("sms_command = \(sender) --to {number} --label={number}\nmail_command = \(sender) -t\nmax_codes = 3\ncode_ttl = 5m\n" + extra,
+        let engine = try sandbox.engine("methods = totp,questions,recovery_code,email,sms,tap\nsms_command = \(sender) --to {number} --label={number}\nmail_command = \(sender) -t\nmax_codes = 3\ncode_ttl = 5m\n" + extra,
                                         clock: clock.closure)
         return (engine, dir)
     }
@@ -142,7 +142,7 @@ func sixDigits(_ text: String) -> String? {
         let dir = sandbox.root + "/outbox"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let failing = try recordingSender(in: dir, exitCode: 75)
-        let engine = try sandbox.engine("mail_command = \(failing)\n")
+        let engine = try sandbox.engine("methods = totp,email\nmail_command = \(failing)\n")
         #expect(try engine.beginContactRegistration(user: "alice", kind: .email, typed: "alice@example.com", context: .commandLine)
                 == .failed("the sender failed: exited(75)"))
         let hanging = try recordingSender(in: dir, sleepSeconds: 30)
@@ -155,7 +155,7 @@ func sixDigits(_ text: String) -> String? {
 
     @Test func sandboxNeverUsesTheDefaultMailCommand() throws {
         let sandbox = try Sandbox()
-        let engine = try sandbox.engine()
+        let engine = try sandbox.engine("methods = totp,email\n")
         #expect(try engine.beginContactRegistration(user: "alice", kind: .email, typed: "alice@example.com", context: .commandLine)
                 == .failed("mail_command is not configured"))
     }

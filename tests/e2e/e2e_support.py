@@ -141,7 +141,7 @@ class Sandbox:
         return r
 
     def codes(self, user):
-        out = self.sspr("admin", "enroll", user, "recovery-codes").stdout.decode().split("\n")
+        out = self.sspr("admin", "enroll", user, "recovery-codes", "--replace").stdout.decode().split("\n")
         return [l.strip() for l in out[1:] if l.strip()]
 
     def audit(self, user=None):

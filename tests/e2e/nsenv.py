@@ -133,7 +133,7 @@ class Namespace:
         return sh(self.sspr_bin, *args, input=stdin, check=check)
 
     def codes(self, user):
-        out = self.sspr("admin", "enroll", user, "recovery-codes").stdout.decode().split("\n")
+        out = self.sspr("admin", "enroll", user, "recovery-codes", "--replace").stdout.decode().split("\n")
         return [l.strip() for l in out[1:] if l.strip()]
 
     def shadow_hash(self, user):

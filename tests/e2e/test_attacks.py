@@ -32,9 +32,15 @@ def parallel_verify(box, user, method, proof, n):
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
              for _ in range(n)]
     for p in procs:
-        p.stdin.write(proof.encode() + b"\n")
+        try:
+            p.stdin.write(proof.encode() + b"\n")
+        except BrokenPipeError:  # refused before reading (a name that is no account)
+            pass
     for p in procs:  # close all stdins at (nearly) the same moment: the proofs race
-        p.stdin.close()
+        try:
+            p.stdin.close()
+        except BrokenPipeError:
+            pass
     outs = []
     for p in procs:
         out, err = p.stdout.read(), p.stderr.read()
@@ -115,7 +121,7 @@ def test_guessing_is_counted_exactly_under_50_way_concurrency_across_services(bo
         box.sspr("admin", "unlock", "alice")
 
 
-def test_names_that_are_not_accounts_are_throttled_like_accounts(box):
+def test_guesses_lock_an_account_and_unknown_names_leave_no_trace(box):
     box.policy("max_failures = 5\nfailure_window = 1h\nlockout = 1h\n")
     box.codes("alice")
     seen = {}
@@ -126,13 +132,15 @@ def test_names_that_are_not_accounts_are_throttled_like_accounts(box):
                       sum(a["result"] == "locked" for a in audit), sum(a["event"] == "lockout" for a in box.audit(user)))
     rep = box.report()
     print("\n" + repr(seen))
-    # Every name: all refused, exactly max_failures proofs checked, the rest refused as locked, and locked.
-    # (The number of "lockout" audit records may differ: proofs still being checked when the limit is
-    # reached each record the lockout; a registered account's check is slower, so it tends to have more.)
-    assert seen["alice"][:3] == seen["no-such-user"][:3] == seen["bob"][:3] == (["refused"], 5, 45), seen
-    assert all(v[3] >= 1 for v in seen.values()), seen
-    for user in ("alice", "no-such-user", "bob"):
-        assert rep[user]["locked_until"] and rep[user]["recent_failures"] == 5, rep[user]
+    # alice: all refused, exactly max_failures proofs checked, the rest refused as locked, and locked.
+    # (Proofs still being checked when the limit is reached may each record the lockout.)
+    assert seen["alice"][:3] == (["refused"], 5, 45) and seen["alice"][3] >= 1, seen
+    assert rep["alice"]["locked_until"] and rep["alice"]["recent_failures"] == 5, rep["alice"]
+    # A name that is no account, or a method never registered, is refused by the helpdesk command before the
+    # engine counts anything (issue 12: a typo used to create a row nobody could clear): no proof, no row.
+    assert seen["no-such-user"] == ([""], 0, 0, 0), seen
+    assert seen["bob"] == (["refused"], 0, 0, 0), seen
+    assert "no-such-user" not in rep and "bob" not in rep, rep
 
 
 # ---------------------------------------------------------------------------------------------- single use
@@ -165,7 +173,7 @@ def test_one_recovery_code_redeemed_by_100_processes_at_once_succeeds_once(box):
 def test_one_totp_code_redeemed_by_100_processes_at_once_succeeds_once(box):
     def fresh():
         secret = base64.b32encode(secrets.token_bytes(20)).decode().rstrip("=")
-        box.sspr("admin", "enroll", "alice", "totp", "--secret", secret)
+        box.sspr("admin", "enroll", "alice", "totp", "--secret", secret, "--replace")
         return totp(secret)
     single_use(box, "totp", fresh)
 
@@ -178,8 +186,10 @@ def test_one_single_use_pass_redeemed_by_100_processes_at_once_succeeds_once(box
 
 
 def test_one_recovery_code_in_50_login_conversations_released_together(box):
-    """Through the module: 50 conversations hold the same code at the prompt and are released together;
-    exactly one gets to "New password: "."""
+    """Through the module: 50 conversations hold the same code at the prompt and are released together. A
+    proof is spent only by a completed reset, so every one of them checks the code and reaches
+    "New password: "; then all are released together at "Retype new password: " and exactly one changes the
+    password: the others are told the code was used and change nothing."""
     box.policy("max_failures = 100\n")
     box.stack("login")
     for trial in range(scaled(1)):
@@ -189,16 +199,16 @@ def test_one_recovery_code_in_50_login_conversations_released_together(box):
             assert r.answer({OFFER: "yes"}, until=CODE) == CODE, r.transcript
         for r in runs:
             r.reply(code)
-        got_in = 0
-        for r in runs:
-            text = r.next_prompt()
-            if text == "New password: ":
-                got_in += 1
-            r.reply(("E",))
-            r.finish()
+        for i, r in enumerate(runs):
+            assert r.next_prompt() == "New password: ", r.transcript
+            r.reply(f"Race-{trial}-{i}-Pw9x")
+            assert r.next_prompt() == "Retype new password: ", r.transcript
+        for i, r in enumerate(runs):
+            r.reply(f"Race-{trial}-{i}-Pw9x")
+        codes = [r.finish()["authenticate"] for r in runs]
         box.sspr("admin", "unlock", "alice")
-        print(f"\ntrial {trial}: {got_in} of 50 conversations accepted the code")
-        assert got_in == 1
+        print(f"\ntrial {trial}: 50 of 50 conversations checked the code; {codes.count(PAM_SUCCESS)} reset")
+        assert codes.count(PAM_SUCCESS) == 1, codes
 
 
 # ---------------------------------------------------------------------------------------------- enumeration

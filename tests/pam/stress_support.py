@@ -222,7 +222,7 @@ def issue_pass(box, user, reusable=True, ttl="1h"):
 
 
 def enrol_codes(box, user):
-    out = box.sspr("admin", "enroll", user, "recovery-codes").stdout.decode().split("\n")
+    out = box.sspr("admin", "enroll", user, "recovery-codes", "--replace").stdout.decode().split("\n")
     return [l.strip() for l in out[1:] if l.strip()]
 
 

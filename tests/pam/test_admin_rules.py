@@ -63,7 +63,7 @@ def test_a_recreated_alice_is_not_reset_by_the_old_alices_code(sandbox):
     rows = report(sandbox)
     assert rows["alice"]["account"] == "mismatch" and "uid 1001" in rows["alice"]["account_problem"]
     text = sandbox.sspr("admin", "report").stdout.decode()
-    assert "MISMATCH" in text and "sspr admin remove alice" in text
+    assert "alice           mismatch" in text and "sspr admin remove alice" in text
     check = sandbox.sspr("admin", "check", check=False)
     assert check.returncode == 1
     assert "problem: registrations of alice were made for uid 1001, but the account now has uid 1011" in check.stdout.decode()
@@ -196,7 +196,7 @@ def test_a_sspr_admin_member_runs_the_admin_commands_through_ssprd(sandbox):
         codes = [l.strip() for l in r.stdout.splitlines() if l.startswith("  ")]
         assert len(codes) == 10
         r = ivan("admin", "enroll", "alice", "totp", stdin=pw)
-        assert r.returncode == 0 and "otpauth://totp/sspr:alice?secret=" in r.stdout, r.stderr
+        assert r.returncode == 0 and r.stdout.count("otpauth://totp/") == 1 and ":alice?secret=" in r.stdout, r.stderr
         r = ivan("admin", "enroll", "alice", "questions", "--file", str(answers), stdin=pw)
         assert r.returncode == 0, r.stderr
         r = ivan("admin", "report", "--json", stdin=pw)

@@ -12,6 +12,9 @@ from stress_support import (OFFER, PAM_CONV_ERR, PAM_MAXTRIES, PAM_PERM_DENIED, 
 NEW = "Brand-new-Pw-42"
 PROOF = "Temporary access pass: "
 POSITIONS = [OFFER, PROOF, "New password: ", "Retype new password: "]
+# How a flow ends after the last wrong proof, and after the last refused password (nothing was used up).
+WRONG_PROOFS = ["That was not right."] * 3 + ["Too many attempts."]
+PASSWORD_ENDING = ["Too many attempts.", "Your password was not changed, and the codes you entered were not used up."]
 
 
 def long_password(n):
@@ -95,7 +98,7 @@ def test_nul_byte_in_proof_is_a_wrong_proof(box):
     replies[PROOF] = b"\x00" + box.tap.encode()
     _, code, transcript = run(box, replies)
     assert code == PAM_MAXTRIES
-    assert [t for s, t in transcript if s == "ERROR"] == ["That was not right."] * 3
+    assert [t for s, t in transcript if s == "ERROR"] == WRONG_PROOFS
     assert_untouched(box)
 
 
@@ -122,12 +125,12 @@ def test_empty_replies(box, position):
     if position == OFFER:
         assert code == PAM_PERM_DENIED and transcript == [("PROMPT_ON", OFFER)]
     elif position == PROOF:
-        assert code == PAM_MAXTRIES and errors == ["That was not right."] * 3
+        assert code == PAM_MAXTRIES and errors == WRONG_PROOFS
     elif position == "New password: ":
         # An empty new password is refused after the retype, three tries, then the flow ends.
-        assert code == PAM_MAXTRIES and errors == ["No password has been supplied."] * 3
+        assert code == PAM_MAXTRIES and errors == ["No password has been supplied."] * 3 + PASSWORD_ENDING
     else:
-        assert code == PAM_MAXTRIES and errors == ["Sorry, passwords do not match."] * 3
+        assert code == PAM_MAXTRIES and errors == ["Sorry, passwords do not match."] * 3 + PASSWORD_ENDING
     assert not any(s == "INFO" for s, _ in transcript)
     assert_untouched(box)
 
@@ -174,7 +177,7 @@ def test_longest_allowed_replies_elsewhere_are_just_wrong(box, length):
     replies = normal(box)
     replies[PROOF] = "A" * length
     _, code, transcript = run(box, replies)
-    assert code == PAM_MAXTRIES and [t for s, t in transcript if s == "ERROR"] == ["That was not right."] * 3
+    assert code == PAM_MAXTRIES and [t for s, t in transcript if s == "ERROR"] == WRONG_PROOFS
     assert_untouched(box)
 
 

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -78,7 +79,8 @@ def test_user_registers_totp_and_questions(daemon):
     assert r[0]["parameters"]["methods"] == [] and r[0]["parameters"]["authenticated"] is False
     assert err(r[1]) == "NotAuthenticated"
     assert "expires" in r[2]["parameters"]
-    assert r[3]["parameters"]["uri"].startswith("otpauth://totp/sspr:alice?secret=")
+    host = urllib.parse.quote(socket.gethostname(), safe="")
+    assert r[3]["parameters"]["uri"].startswith(f"otpauth://totp/{host}:alice?secret=")
     assert err(r[4]) == "InvalidCode"
     assert r[5] == {"parameters": {}}
     assert r[6] == {"parameters": {}}

@@ -84,7 +84,7 @@ def raw_call(sock_path, varlink_method, **params):
 
 
 def test_email_registration_reset_and_notices(sandbox, smtp):
-    sandbox.policy(f"mail_command = /usr/bin/msmtp --host=127.0.0.1 --port={smtp.port} --from=sspr@example.com --auth=off --tls=off -t\n"
+    sandbox.policy(f"methods = totp,questions,recovery_code,email,tap\nmail_command = /usr/bin/msmtp --host=127.0.0.1 --port={smtp.port} --from=sspr@example.com --auth=off --tls=off -t\n"
                    "mail_from = sspr@example.com\nhost_label = the lab\nhelpdesk = Call 555-0100\n")
     set_password(sandbox.root, "alice", "Alice-pw-1")
     d = Daemon(sandbox)
@@ -123,7 +123,7 @@ def test_email_registration_reset_and_notices(sandbox, smtp):
 
 
 def test_admin_reset_notifies_admin_mail(sandbox, smtp):
-    sandbox.policy(f"mail_command = /usr/bin/msmtp --host=127.0.0.1 --port={smtp.port} --from=sspr@example.com --auth=off --tls=off -t\n"
+    sandbox.policy(f"methods = totp,questions,recovery_code,email,tap\nmail_command = /usr/bin/msmtp --host=127.0.0.1 --port={smtp.port} --from=sspr@example.com --auth=off --tls=off -t\n"
                    "admin_mail = security@example.com\n")
     tap = sandbox.sspr("admin", "pass", "bob").stdout.decode().split(": ")[1].split()[0]
     n = len(smtp.wait(1))  # the pass notice
@@ -150,7 +150,7 @@ def sent(out):
 
 def test_sms_registration_and_reset_with_hostile_input(sandbox):
     script, out = recorder(sandbox)
-    sandbox.policy(f"sms_command = {script} send --to {{number}}\n")
+    sandbox.policy(f"methods = totp,questions,recovery_code,sms,tap\nsms_command = {script} send --to {{number}}\n")
     d = Daemon(sandbox)
     try:
         for hostile in ["+1555;touch /tmp/pwned", "$(id)", "-rf", "+1 555 0100\nX-Injected: 1", "`id`", "+15550100199 --flag"]:
@@ -176,7 +176,7 @@ def test_sms_registration_and_reset_with_hostile_input(sandbox):
 
 
 def test_failed_send_offers_the_other_methods(sandbox):
-    sandbox.policy("sms_command = /bin/false {number}\n")
+    sandbox.policy("methods = totp,questions,recovery_code,sms,tap\nsms_command = /bin/false {number}\n")
     # Register the number directly in the store (the sender fails, so registration through it cannot).
     codes = [l.strip() for l in sandbox.sspr("admin", "enroll", "alice", "recovery-codes").stdout.decode().split("\n")[1:] if l.strip()]
     subprocess.run(["sqlite3", str(sandbox.root / "var/lib/sspr/sspr.db"),

@@ -44,7 +44,7 @@ public struct AccountDirectory: Sendable {
         return Account(name: name, uid: uid, gid: gid, home: fields[5], groups: groups)
     }
 
-    private func colonLines(_ path: String) -> [[String]] {
+    func colonLines(_ path: String) -> [[String]] {
         guard let text = try? FileSystem.readText(path, limit: 16 << 20) else { return [] }
         return text.split(separator: "\n").map { $0.split(separator: ":", omittingEmptySubsequences: false).map(String.init) }
     }

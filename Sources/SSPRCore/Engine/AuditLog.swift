@@ -24,6 +24,8 @@ public enum AuditEvent: String, Sendable {
     case accountMismatch = "account_mismatch"
     /// Registrations from before binding were bound to the uid their name had at the upgrade.
     case bind
+    /// A reset that began but did not change the password: refused, failed, or left by the user.
+    case resetFailed = "reset_failed", resetAbandoned = "reset_abandoned"
 }
 
 /// Writes audit records to the store and one line each to syslog `authpriv`, and reads them back.

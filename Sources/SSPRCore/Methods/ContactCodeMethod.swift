@@ -53,6 +53,20 @@ public struct ContactCodeMethod {
     /// The destination the code was sent to, when `typed` is an unexpired, unused code of this kind (then spent).
     /// For login codes the destination must still be the registered one.
     public func redeem(user: String, kind: MethodKind, purpose: Purpose, typed: SecretBytes, now: Int64) throws(SSPRError) -> String? {
+        guard let match = try match(user: user, kind: kind, purpose: purpose, typed: typed, now: now),
+              try OneTimeRow.sentCode.spend(id: match.id, now: now, store: store) else { return nil }
+        return match.destination
+    }
+
+    /// A sent code found right by `match`: its row and where it was sent.
+    public struct Match: Equatable, Sendable {
+        public let id: Int64
+        public let destination: String
+    }
+
+    /// The unexpired, unused code of this kind equal to `typed`, or nil; nothing is spent (`OneTimeRow.spend`).
+    /// For login codes the destination must still be the registered one.
+    public func match(user: String, kind: MethodKind, purpose: Purpose, typed: SecretBytes, now: Int64) throws(SSPRError) -> Match? {
         let candidate = SecretBytes(typed.bytes.filter { $0 != 0x20 && $0 != 0x2d })
         guard candidate.count == ContactCodeMethod.digits, candidate.bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
         let registered = purpose == .login ? try destination(user: user, kind: kind) : nil
@@ -60,17 +74,13 @@ public struct ContactCodeMethod {
             SELECT id, code_hash, destination FROM sent_codes
             WHERE user = ? AND kind = ? AND used_at IS NULL AND expires_at > ? ORDER BY id DESC LIMIT 10
             """, [.text(user), .text(ContactCodeMethod.storedKind(kind, purpose)), .integer(now)])
-        var matched: (Int64, String)? = nil
+        var matched: Match? = nil
         for row in rows where row.count == 3 {
             guard let id = row[0].integer, let hash = row[1].text, let destination = row[2].text else { continue }
-            if Crypt.verify(candidate, against: hash) && matched == nil { matched = (id, destination) }
+            if Crypt.verify(candidate, against: hash) && matched == nil { matched = Match(id: id, destination: destination) }
         }
-        guard let (id, destination) = matched else { return nil }
-        if purpose == .login && destination != registered { return nil }
-        guard try store.run("UPDATE sent_codes SET used_at = ? WHERE id = ? AND used_at IS NULL", [.integer(now), .integer(id)]) == 1 else {
-            return nil
-        }
-        return destination
+        guard let matched, purpose != .login || matched.destination == registered else { return nil }
+        return matched
     }
 
     /// Stores the verified destination as the user's method.

@@ -32,16 +32,22 @@ public struct RecoveryCodeMethod {
 
     /// True when `typed` is one of the user's unused codes; that code is then spent.
     public func redeem(user: String, typed: SecretBytes, now: Int64) throws(SSPRError) -> Bool {
+        guard let id = try match(user: user, typed: typed) else { return false }
+        return try OneTimeRow.recoveryCode.spend(id: id, now: now, store: store)
+    }
+
+    /// The id of the user's unused code equal to `typed`, or nil; nothing is spent (a reset spends it only
+    /// when the new password is written, `OneTimeRow.spend`). Every unused code is compared, so the time does
+    /// not tell which one matched.
+    public func match(user: String, typed: SecretBytes) throws(SSPRError) -> Int64? {
         let candidate = RandomCode.normalise(typed)
-        guard candidate.count == 10 else { return false }
+        guard candidate.count == 10 else { return nil }
         let rows = try store.query("SELECT id, code_hash FROM recovery_codes WHERE user = ? AND used_at IS NULL", [.text(user)])
         var matched: Int64? = nil
         for row in rows where row.count == 2 {
             guard let id = row[0].integer, let hash = row[1].text else { continue }
             if Crypt.verify(candidate, against: hash) && matched == nil { matched = id }
         }
-        guard let id = matched else { return false }
-        return try store.run("UPDATE recovery_codes SET used_at = ? WHERE id = ? AND used_at IS NULL",
-                             [.integer(now), .integer(id)]) == 1
+        return matched
     }
 }

@@ -26,12 +26,43 @@ public struct TOTPMethod {
 
     /// True when `code` is the code of a step within ±1 of `now` that was not used before; that step is spent.
     public func verify(user: String, code: SecretBytes, now: Int64) throws(SSPRError) -> Bool {
+        guard let match = try match(user: user, code: code, now: now) else { return false }
+        return try spend(user: user, match) != nil
+    }
+
+    /// A code found right by `match`: its step, and the secret it was computed from (the spend must be of
+    /// that secret, not of one enrolled since).
+    public struct Match {
+        public let step: Int64
+        let secret: SecretBytes
+    }
+
+    /// The step of `code` when it is right and later than the last accepted step, or nil; nothing is spent.
+    public func match(user: String, code: SecretBytes, now: Int64) throws(SSPRError) -> Match? {
         let rows = try store.query("SELECT secret, last_step FROM methods WHERE user = ? AND kind = 'totp'", [.text(user)])
-        guard let row = rows.first, row.count == 2, let key = row[0].blob, let lastStep = row[1].integer else { return false }
-        guard let step = TOTPMethod.matchingStep(secret: SecretBytes(key), code: code, now: now), step > lastStep else { return false }
-        let changed = try store.run("UPDATE methods SET last_step = ? WHERE user = ? AND kind = 'totp' AND last_step < ?",
-                                    [.integer(step), .text(user), .integer(step)])
-        return changed == 1
+        guard let row = rows.first, row.count == 2, let key = row[0].blob, let lastStep = row[1].integer else { return nil }
+        let secret = SecretBytes(key)
+        guard let step = TOTPMethod.matchingStep(secret: secret, code: code, now: now), step > lastStep else { return nil }
+        return Match(step: step, secret: secret)
+    }
+
+    /// Spends the matched step: the conditional update (`WHERE last_step < step`) lets exactly one of racing
+    /// spends of one code win. Returns the last step before it (for `giveBack`), nil when the step (or a later
+    /// one) was used meanwhile or the secret was replaced.
+    public func spend(user: String, _ match: Match) throws(SSPRError) -> Int64? {
+        let previous = try store.query("SELECT last_step FROM methods WHERE user = ? AND kind = 'totp' AND secret = ?",
+                                       [.text(user), .blob(match.secret.bytes)]).first?.first?.integer
+        guard let previous else { return nil }
+        let changed = try store.run("""
+            UPDATE methods SET last_step = ? WHERE user = ? AND kind = 'totp' AND last_step < ? AND secret = ?
+            """, [.integer(match.step), .text(user), .integer(match.step), .blob(match.secret.bytes)])
+        return changed == 1 ? previous : nil
+    }
+
+    /// Undoes `spend` after the password could not be written, unless a later step was used since.
+    public func giveBack(user: String, _ match: Match, previous: Int64) throws(SSPRError) {
+        _ = try store.run("UPDATE methods SET last_step = ? WHERE user = ? AND kind = 'totp' AND last_step = ? AND secret = ?",
+                          [.integer(previous), .text(user), .integer(match.step), .blob(match.secret.bytes)])
     }
 
     /// Stores `secret` for `user` only if `code` is a current code of it (the user's app works), and spends

@@ -30,21 +30,36 @@ public struct TemporaryPassMethod {
 
     /// True when `typed` is the user's unexpired pass (spent now unless reusable).
     public func verify(user: String, typed: SecretBytes, now: Int64) throws(SSPRError) -> Bool {
+        guard let pass = try match(user: user, typed: typed, now: now) else { return false }
+        return try spend(pass, now: now)
+    }
+
+    /// A pass as found by `match`: its row and whether it may be used again.
+    public struct Match: Equatable, Sendable {
+        public let id: Int64
+        public let reusable: Bool
+    }
+
+    /// The user's unexpired, usable pass equal to `typed`, or nil; nothing is spent.
+    public func match(user: String, typed: SecretBytes, now: Int64) throws(SSPRError) -> Match? {
         let candidate = RandomCode.normalise(typed)
-        guard candidate.count == 16 else { return false }
+        guard candidate.count == 16 else { return nil }
         let rows = try store.query("""
             SELECT id, pass_hash, reusable FROM passes WHERE user = ? AND expires_at > ? AND (reusable = 1 OR used_at IS NULL)
             """, [.text(user), .integer(now)])
         for row in rows where row.count == 3 {
             guard let id = row[0].integer, let hash = row[1].text, let reusable = row[2].integer else { continue }
-            guard Crypt.verify(candidate, against: hash) else { continue }
-            if reusable == 1 {
-                _ = try store.run("UPDATE passes SET used_at = ? WHERE id = ?", [.integer(now), .integer(id)])
-                return true
-            }
-            return try store.run("UPDATE passes SET used_at = ? WHERE id = ? AND used_at IS NULL",
-                                 [.integer(now), .integer(id)]) == 1
+            if Crypt.verify(candidate, against: hash) { return Match(id: id, reusable: reusable == 1) }
         }
-        return false
+        return nil
+    }
+
+    /// Spends a single-use pass (conditionally: exactly one of racing spends wins); a reusable one only
+    /// records its last use. False when the pass was used meanwhile or revoked (a newer pass deletes it).
+    public func spend(_ pass: Match, now: Int64) throws(SSPRError) -> Bool {
+        if pass.reusable {
+            return try store.run("UPDATE passes SET used_at = ? WHERE id = ?", [.integer(now), .integer(pass.id)]) == 1
+        }
+        return try OneTimeRow.pass.spend(id: pass.id, now: now, store: store)
     }
 }

@@ -1,3 +1,5 @@
+import SSPRSystem
+
 /// Who may reset, with which methods, and under which limits (SPEC section 3). Values are always valid: the
 /// loader refuses out-of-range values instead of clamping them, so a `Policy` never holds a surprise.
 public struct Policy: Equatable, Sendable {
@@ -13,7 +15,9 @@ public struct Policy: Equatable, Sendable {
     }
 
     public var enabled: Enabled = .all
-    public var methods: [MethodKind] = [.totp, .questions, .recoveryCode, .email, .sms, .tap]
+    /// E-mail and SMS are opt-in: each needs a sender that works on this machine (`sspr admin check
+    /// --send-test`), so the default lists only the methods that work everywhere.
+    public var methods: [MethodKind] = [.totp, .questions, .recoveryCode, .tap]
     public var methodsRequired = 1
     public var adminGroups = ["sudo", "wheel"]
     public var questionsToRegister = 3
@@ -49,13 +53,18 @@ public struct Policy: Equatable, Sendable {
     public var adminMail = "root"
     /// The From: of every message sspr sends (never taken from a user, a host lookup or PAM_RHOST).
     public var mailFrom = "root"
-    /// How messages name this machine ("the lab workstations"); never the host name lookup.
-    public var hostLabel = "this computer"
+    /// How messages and authenticator entries name this machine ("lab-07"). Default: the kernel's host name
+    /// (gethostname, never DNS), so three lab machines make three entries a user can tell apart.
+    public var hostLabel = HostName.current() ?? "this computer"
     public var helpdesk: String? = nil
     /// Absolute path as written in the policy (the sandbox root is applied by `SystemPaths`-aware callers).
     public var store = "/var/lib/sspr/sspr.db"
 
     public init() {}
 
-    public func allows(_ method: MethodKind) -> Bool { methods.contains(method) }
+    /// A listed method, except SMS without `sms_command`: with no sender it could never deliver a code, so it
+    /// is neither offered nor registrable (`sspr admin check` reports the missing sender).
+    public func allows(_ method: MethodKind) -> Bool {
+        methods.contains(method) && (method != .sms || smsCommand != nil)
+    }
 }

@@ -1,8 +1,12 @@
 import SSPRSystem
 
 /// Choosing and writing the new password: twice, libpwquality's verdict, the `remember` history, then hash
-/// (login.defs method, verified), the locked /etc/shadow rewrite, opasswd, pam_faillock tally, nscd
-/// (`ShadowPasswordChange`).
+/// (login.defs method, verified), the proofs spent, the locked /etc/shadow rewrite, opasswd, pam_faillock tally,
+/// nscd (`ShadowPasswordChange`).
+///
+/// Guarantees: the checker is set up before any proof is asked (`prepare`), and a checker that could refuse
+/// every password (no cracklib dictionary) is repaired then, not after a proof; the proofs are spent only by
+/// `commit`, in the step that writes the password, so a password refused here costs no proof.
 public struct PasswordChange {
     public let paths: SystemPaths
     public let policy: Policy
@@ -10,21 +14,29 @@ public struct PasswordChange {
     public let uid: UInt32
     /// The hash read when the flow began; the write aborts if shadow no longer holds it.
     public let currentHash: String
-
-    public init(paths: SystemPaths, policy: Policy, user: String, uid: UInt32, currentHash: String) {
-        self.paths = paths
-        self.policy = policy
-        self.user = user
-        self.uid = uid
-        self.currentHash = currentHash
-    }
+    let quality: PasswordQuality
 
     /// The longest password libcrypt will hash (CRYPT_MAX_PASSPHRASE_SIZE, 512, counts the terminating NUL).
     public static let maximumPasswordBytes = 511
 
+    /// Sets up the password checks before any proof is asked. With `dictcheck` on and a cracklib dictionary
+    /// that cannot be loaded, libpwquality refuses every password ("error loading dictionary"): then the
+    /// dictionary check is turned off for this reset only, every other rule of pwquality.conf still applies,
+    /// and a warning goes to the log (`sspr admin check` reports it as a problem).
+    public static func prepare(paths: SystemPaths, policy: Policy, user: String, account: ShadowAccountCheck.Result,
+                               conversation: ResetConversation) -> PasswordChange {
+        let quality = PasswordQuality(configPath: paths.pwquality)
+        if let failure = quality.dictionaryFailure() {
+            quality.disableDictionaryCheck()
+            conversation.log(.warning, "password quality: \(failure) (dictpath \(quality.dictionaryPath ?? "default")); "
+                             + "resets check every rule but the dictionary until it is installed (cracklib-runtime)")
+        }
+        return PasswordChange(paths: paths, policy: policy, user: user, uid: account.uid, currentHash: account.hash,
+                              quality: quality)
+    }
+
     /// Asks for the new password until one is acceptable (`ResetFlow.passwordTries` tries).
     public func choose(conversation: ResetConversation) throws(SSPRError) -> SecretBytes {
-        let quality = PasswordQuality(configPath: paths.pwquality)
         let history = PasswordHistory(paths: paths, remember: policy.remember)
         for _ in 0..<ResetFlow.passwordTries {
             let first = try conversation.prompt(ResetMessages.newPassword, echo: false)
@@ -42,7 +54,7 @@ public struct PasswordChange {
                 continue
             }
             // libcrypt hashes at most CRYPT_MAX_PASSPHRASE_SIZE - 1 bytes (511); a longer reply (the conversation
-            // allows 512) would pass every check here and then fail at hashing, after the proof was used up.
+            // allows 512) would pass every check here and then fail at hashing.
             if first.count > PasswordChange.maximumPasswordBytes {
                 try conversation.show([ResetMessages.badPassword("The password is longer than \(PasswordChange.maximumPasswordBytes) bytes")],
                                       asError: true)
@@ -62,15 +74,43 @@ public struct PasswordChange {
         throw .tooManyAttempts
     }
 
-    /// Hashes and writes `password` (`ShadowPasswordChange`). On any error /etc/shadow is byte-identical.
-    public func commit(_ password: SecretBytes, conversation: ResetConversation) throws(SSPRError) {
+    /// Why `commit` wrote nothing, for the flow's message and audit.
+    public enum CommitFailure: Error {
+        /// Another reset spent one of the proofs first (or it was revoked or replaced meanwhile).
+        case proofUsedMeanwhile
+        /// Hashing, the store or the shadow write failed. `proofsKept` is false only when the proofs were spent
+        /// and could not be given back.
+        case failed(SSPRError, proofsKept: Bool)
+    }
+
+    /// Hashes `password`, spends `claims`, writes /etc/shadow. On any failure /etc/shadow is byte-identical.
+    ///
+    /// Order: hash first (the slow part, and a failure there must not touch the proofs); then spend every
+    /// claim in one store transaction that re-checks each is still unspent; then the shadow write; if that
+    /// fails, the proofs are given back. Spending *before* the write means a one-time proof can never change
+    /// the password twice: of racing resets holding the same proof exactly one gets past the spend. The cost
+    /// is on the safe side: a process killed between the spend and the rename (a lock wait and a few fsyncs)
+    /// loses that proof. The other order (write, then spend), or one store transaction held open across the
+    /// write, would leave the proof usable after a completed reset whenever the process died or the commit
+    /// failed in between, and would hold the store's write lock through the shadow lock's 15 s wait.
+    public func commit(_ password: SecretBytes, spending claims: [ProofClaim], engine: RecoveryEngine,
+                       conversation: ResetConversation) throws(CommitFailure) {
+        let shadow = ShadowPasswordChange(paths: paths, remember: policy.remember)
+        let newHash: String
+        do { newHash = try shadow.hash(password) } catch { throw .failed(PasswordChange.map(error), proofsKept: true) }
+        let spentOrNil: SpentProofs?
+        do { spentOrNil = try engine.spend(claims, user: user) } catch { throw .failed(error, proofsKept: true) }
+        guard let spent = spentOrNil else { throw .proofUsedMeanwhile }
         let outcome: ShadowPasswordChange.Outcome
         do {
-            outcome = try ShadowPasswordChange(paths: paths, remember: policy.remember)
-                .apply(user: user, uid: uid, expectedCurrentHash: currentHash, newPassword: password, today: ShadowDay.today())
+            outcome = try shadow.apply(user: user, uid: uid, expectedCurrentHash: currentHash, newHash: newHash, today: ShadowDay.today())
         } catch {
-            if case .lockBusy(let path) = error { throw .passwordFileBusy(path) }
-            throw .passwordUpdateFailed(error.description)
+            var kept = true
+            do { try engine.giveBack(spent, user: user) } catch let giveBackError {
+                kept = false
+                conversation.log(.error, "proofs of \(user) spent by a reset that wrote nothing, and not given back: \(giveBackError)")
+            }
+            throw .failed(PasswordChange.map(error), proofsKept: kept)
         }
         // The password is changed from here on: the follow-ups are logged when they fail, never undone.
         if let failure = outcome.historyFailure {
@@ -79,5 +119,10 @@ public struct PasswordChange {
         if case .failure(let failure) = outcome.faillock {
             conversation.log(.warning, "pam_faillock tally of \(user) not reset: \(failure)")
         }
+    }
+
+    private static func map(_ error: ShadowUpdateError) -> SSPRError {
+        if case .lockBusy(let path) = error { return .passwordFileBusy(path) }
+        return .passwordUpdateFailed(error.description)
     }
 }

@@ -60,16 +60,22 @@ public struct ResetFlow {
             throw error
         }
 
-        let used = try proveIdentity(user: user, plan: plan, engine: engine, conversation: conversation)
-        let change = PasswordChange(paths: paths, policy: policy, user: user, uid: account.uid, currentHash: account.hash)
-        let newPassword = try change.choose(conversation: conversation)
-        do {
-            try change.commit(newPassword, conversation: conversation)
+        // The password checks are set up before any proof is asked: a checker that would refuse every password
+        // (no cracklib dictionary) is dealt with now, not after the user has proved who they are.
+        let change = PasswordChange.prepare(paths: paths, policy: policy, user: user, account: account, conversation: conversation)
+        var progress = ResetProgress()
+        let newPassword: SecretBytes
+        do throws(SSPRError) {
+            try proveIdentity(user: user, plan: plan, engine: engine, conversation: conversation, progress: &progress)
+            progress.stage = .choosingPassword
+            newPassword = try choosePassword(change, conversation: conversation, progress: &progress)
+            progress.stage = .writing
+            try commit(newPassword, change: change, engine: engine, conversation: conversation, progress: &progress)
         } catch {
-            conversation.log(.error, "reset for \(sanitisedName(user)) failed: \(error)")
-            try? conversation.show([ResetMessages.resetFailed] + helpdeskLines, asError: true)
+            recordNotCompleted(user: user, error: error, progress: progress, engine: engine, conversation: conversation)
             throw error
         }
+        let used = progress.methods
         conversation.log(.notice, "password of \(sanitisedName(user)) reset with " + used.map(\.rawValue).joined(separator: ","))
         let signIn = policy.onSuccess == .login
         try? conversation.show(signIn ? [ResetMessages.resetDone] : [ResetMessages.resetDone, ResetMessages.loginAgain], asError: false)
@@ -84,26 +90,28 @@ public struct ResetFlow {
         return .completed(signIn: signIn, newPassword: signIn ? newPassword : nil)
     }
 
-    /// Walks the gates; returns the methods proved.
-    private func proveIdentity(user: String, plan: ResetPlan, engine: RecoveryEngine,
-                               conversation: ResetConversation) throws(SSPRError) -> [MethodKind] {
-        var used: [MethodKind] = []
+    /// Walks the gates, checking each proof without spending it; the methods and claims go into `progress`.
+    private func proveIdentity(user: String, plan: ResetPlan, engine: RecoveryEngine, conversation: ResetConversation,
+                               progress: inout ResetProgress) throws(SSPRError) {
         var unavailable: [MethodKind] = []  // a code that could not be sent: offer the others
         var wrong = 0
-        while !plan.isSatisfied(by: used) {
-            let choices = plan.choices(after: used).filter { !unavailable.contains($0) }
+        while !plan.isSatisfied(by: progress.methods) {
+            let choices = plan.choices(after: progress.methods).filter { !unavailable.contains($0) }
             guard !choices.isEmpty else {
                 try tellNotAvailable(conversation)
                 throw .notAvailable("no method left for the next gate")
             }
-            let method = try choose(choices, step: used.count + 1, of: plan.gates, conversation: conversation)
+            let method = try choose(choices, step: progress.methods.count + 1, of: plan.gates, conversation: conversation)
             guard let proof = try ask(method, user: user, engine: engine, conversation: conversation) else {
                 unavailable.append(method)
                 continue
             }
-            switch try engine.verify(user: user, method: method, proof: proof, context: context) {
+            // Counted toward lockout before it is checked, as every proof; a right one is not spent here.
+            let checked = try engine.verifyUnspent(user: user, method: method, proof: proof, context: context)
+            switch checked.outcome {
             case .accepted:
-                used.append(method)
+                progress.methods.append(method)
+                if let claim = checked.claim { progress.claims.append(claim) }
             case .rejected(let lockedUntil):
                 try conversation.show([ResetMessages.wrongProof], asError: true)
                 if let lockedUntil {
@@ -111,13 +119,64 @@ public struct ResetFlow {
                     throw .lockedOut(until: lockedUntil)
                 }
                 wrong += 1
-                if wrong >= ResetFlow.maximumWrongProofs { throw .tooManyAttempts }
+                if wrong >= ResetFlow.maximumWrongProofs {
+                    progress.reason = "too many wrong proofs"
+                    try conversation.show([ResetMessages.tooManyAttempts] + helpdeskLines, asError: true)
+                    throw .tooManyAttempts
+                }
             case .lockedOut(let until):
                 try tellLocked(until, conversation)
                 throw .lockedOut(until: until)
             }
         }
-        return used
+    }
+
+    /// The new password; after the last refused one the user hears that nothing was used up.
+    private func choosePassword(_ change: PasswordChange, conversation: ResetConversation,
+                                progress: inout ResetProgress) throws(SSPRError) -> SecretBytes {
+        do throws(SSPRError) {
+            return try change.choose(conversation: conversation)
+        } catch {
+            if error == .tooManyAttempts {
+                progress.reason = "password refused"
+                try conversation.show([ResetMessages.tooManyAttempts, ResetMessages.nothingUsedUp] + helpdeskLines, asError: true)
+            }
+            throw error
+        }
+    }
+
+    /// Spends the proofs and writes the password (`PasswordChange.commit`), telling the user when it fails.
+    private func commit(_ newPassword: SecretBytes, change: PasswordChange, engine: RecoveryEngine,
+                        conversation: ResetConversation, progress: inout ResetProgress) throws(SSPRError) {
+        do throws(PasswordChange.CommitFailure) {
+            try change.commit(newPassword, spending: progress.claims, engine: engine, conversation: conversation)
+        } catch {
+            switch error {
+            case .proofUsedMeanwhile:
+                progress.reason = "a proof was used by another reset meanwhile"
+                conversation.log(.notice, "reset for \(sanitisedName(change.user)) lost a race: a proof was used by another reset meanwhile")
+                try? conversation.show([ResetMessages.proofUsedMeanwhile] + helpdeskLines, asError: true)
+                throw .passwordUpdateFailed("a proof was used by another reset meanwhile")
+            case .failed(let failure, let kept):
+                progress.proofsKept = kept
+                conversation.log(.error, "reset for \(sanitisedName(change.user)) failed: \(failure)")
+                try? conversation.show([ResetMessages.resetFailed] + helpdeskLines, asError: true)
+                throw failure
+            }
+        }
+    }
+
+    /// Audits a reset that began and did not change the password, with its reason (never a secret).
+    private func recordNotCompleted(user: String, error: SSPRError, progress: ResetProgress, engine: RecoveryEngine,
+                                    conversation: ResetConversation) {
+        let reason = progress.reason(for: error)
+        conversation.log(.notice, "reset for \(sanitisedName(user)) not completed: \(reason)")
+        do {
+            try engine.resetNotCompleted(user: sanitisedName(user), abandoned: progress.isAbandoned(error), reason: reason,
+                                         proved: progress.methods, proofsKept: progress.proofsKept, context: context)
+        } catch {
+            conversation.log(.error, "reset for \(sanitisedName(user)) not completed, and the store could not record it: \(error)")
+        }
     }
 
     private func choose(_ choices: [MethodKind], step: Int, of gates: Int,
@@ -136,6 +195,7 @@ public struct ResetFlow {
             if let n = Int(text), n >= 1, n <= choices.count { return choices[n - 1] }
             try conversation.show([ResetMessages.invalidChoice(choices.count)], asError: true)
         }
+        try conversation.show([ResetMessages.tooManyAttempts] + helpdeskLines, asError: true)
         throw .tooManyAttempts
     }
 
@@ -176,6 +236,7 @@ public struct ResetFlow {
     }
 
     private func tellLocked(_ until: Int64, _ conversation: ResetConversation) throws(SSPRError) {
+        // The zone is part of the time ("23:19 UTC"): the user may be anywhere the machine is not.
         try conversation.show([ResetMessages.lockedUntil(SystemClock.localTime(until))] + helpdeskLines, asError: true)
     }
 

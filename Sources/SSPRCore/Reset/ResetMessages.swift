@@ -25,6 +25,12 @@ public enum ResetMessages {
     public static let resetDone = "Your password has been reset."
     public static let loginAgain = "Log in with your new password."
     public static let resetFailed = "Your password could not be changed. Nothing was changed; try again later."
+    /// After the last wrong proof, invalid choice or refused password, so the user knows why it ended.
+    public static let tooManyAttempts = "Too many attempts."
+    /// After the new password was refused: the proofs are spent only by a completed reset.
+    public static let nothingUsedUp = "Your password was not changed, and the codes you entered were not used up."
+    /// The loser of two resets holding the same one-time proof.
+    public static let proofUsedMeanwhile = "That code was just used by another password reset. Nothing was changed."
 
     /// The question's text as a prompt (one trailing space, as the other prompts have).
     public static func question(_ text: String) -> String { text.hasSuffix(" ") ? text : text + " " }

@@ -30,11 +30,20 @@ public struct ShadowPasswordChange {
 
     public func apply(user: String, uid: UInt32, expectedCurrentHash: String, newPassword: SecretBytes,
                       today: Int) throws(ShadowUpdateError) -> Outcome {
+        try apply(user: user, uid: uid, expectedCurrentHash: expectedCurrentHash, newHash: try hash(newPassword), today: today)
+    }
+
+    /// The hash `apply` would write for `newPassword`: the login.defs method, verified with crypt_rn. Separate
+    /// so a caller can hash (the slow part) before it commits to the write.
+    public func hash(_ newPassword: SecretBytes) throws(ShadowUpdateError) -> String {
         let defs: LoginDefs
         do { defs = try LoginDefs.load(paths: paths) } catch { throw .configurationUnreadable(error) }
-        let newHash: String
-        do { newHash = try PasswordHasher.hash(newPassword, method: defs.hashMethod) } catch { throw .hashingFailed(error) }
+        do { return try PasswordHasher.hash(newPassword, method: defs.hashMethod) } catch { throw .hashingFailed(error) }
+    }
 
+    /// `apply` with a hash from `hash(_:)`.
+    public func apply(user: String, uid: UInt32, expectedCurrentHash: String, newHash: String,
+                      today: Int) throws(ShadowUpdateError) -> Outcome {
         let update = try writer.replaceHash(user: user, expectedCurrentHash: expectedCurrentHash, newHash: newHash, today: today)
 
         let cache = NameServiceCache.invalidateShadow(paths: paths)
