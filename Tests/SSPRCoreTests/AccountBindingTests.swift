@@ -33,6 +33,9 @@ import Testing
         #expect(notAvailableReason {
             try engine.verify(user: "alice", method: .recoveryCode, proof: .code(codes[0]), context: .commandLine)
         } != nil, "the old code is not even checked")
+        #expect(notAvailableReason {
+            try engine.verifyUnspent(user: "alice", method: .recoveryCode, proof: .code(codes[0]), context: .commandLine)
+        } != nil, "nor claimed for a reset")
         #expect(try engine.recoveryCodes.remaining(user: "alice") == 10, "nor spent")
         #expect(try engine.failures.failures("alice", now: engine.now) == 0, "and the refusal is no failed proof")
 
@@ -40,7 +43,7 @@ import Testing
         #expect(notAvailableReason { try engine.generateRecoveryCodes(user: "alice", context: .commandLine) } != nil)
         #expect(notAvailableReason { try engine.confirm(user: "alice", context: .commandLine) } != nil)
         let mismatches = try engine.audit.records(user: "alice", since: nil).filter { $0.event == "account_mismatch" }
-        #expect(mismatches.count == 4 && mismatches.allSatisfy { $0.result == "refused" })
+        #expect(mismatches.count == 5 && mismatches.allSatisfy { $0.result == "refused" })
 
         // The report flags it, and the check's list names it.
         let report = try engine.report(user: "alice")
