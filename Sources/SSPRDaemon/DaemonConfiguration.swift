@@ -22,6 +22,9 @@ public struct DaemonConfiguration: Sendable {
     /// Members of this group may administer others (after proving their own password).
     public var adminGroup = "sspr-admin"
     public var workerThreads = 2
+    /// Whether a missing store is created on first use (ssprd: yes; the CLI's read-only admin commands as
+    /// root: no, so a store missing at the policy's path is an error, never "nobody registered").
+    public var createStore = true
 
     public init(paths: SystemPaths, policyPath: String? = nil, socketPath: String? = nil) {
         self.paths = paths

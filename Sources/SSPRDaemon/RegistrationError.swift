@@ -12,6 +12,8 @@ public enum RegistrationError: String, Error, Sendable, CaseIterable {
     case invalidCode = "InvalidCode"
     case noPendingSecret = "NoPendingSecret"
     case notRegistered = "NotRegistered"
+    /// The account may not use or add registrations (e.g. they were made for another account of that name).
+    case notAvailable = "NotAvailable"
     case storeUnavailable = "StoreUnavailable"
     case rateLimited = "RateLimited"
     case sendFailed = "SendFailed"

@@ -4,7 +4,7 @@ import SSPRSystem
 import SSPRVarlink
 
 /// One call being answered: the caller, the parameters, the engine. Each method of the interface is one
-/// function here; authorisation is decided by `target(mutating:)` and `requireAdmin()`.
+/// function here; authorisation is decided by `target(mutating:)`, `requireAdmin()` and `requireAdmin(over:)`.
 struct Request {
     static let enumeration = NIOLock()
     let service: RegistrationService
@@ -25,26 +25,12 @@ struct Request {
         session.peer.isRoot || session.isAuthenticated(now: now, lifetime: configuration.authenticationLifetimeSeconds)
     }
 
-    /// Root, or a member of the admin group who proved their password on this connection.
-    var isAdmin: Bool {
-        if session.peer.isRoot { return true }
-        guard isAuthenticated, let name = session.userName,
-              let account = engine.accounts.account(named: name) else { return false }
-        return account.groups.contains(configuration.adminGroup)
-    }
-
-    func requireAdmin() throws {
-        guard isAdmin else {
-            throw RegistrationFailure(.permissionDenied, ["reason": "needs root or sspr-admin with a password proof"])
-        }
-    }
-
     /// The account a call acts on: the caller, or (for admins) the `user` parameter.
     func target(mutating: Bool) throws -> String {
         if let requested = parameters["user"] {
             guard let name = requested.string, isPlausibleUserName(name) else { throw RegistrationFailure.invalid("user", "not a user name") }
             if name != session.userName {
-                try requireAdmin()
+                try requireAdmin(over: name)
                 guard engine.accounts.account(named: name) != nil else { throw RegistrationFailure(.noSuchUser) }
                 return name
             }
@@ -97,18 +83,21 @@ struct Request {
         return result
     }
 
+    /// The caller's own password (never another account's: the name comes from SO_PEERCRED). Throttled per
+    /// account and per peer uid, apart from the reset lockout (see `RecoveryEngine.verifyAccountPassword`).
     func authenticate() throws -> [String: JSONValue] {
         guard let name = session.userName else { throw RegistrationFailure(.authenticationFailed) }
         guard let typed = try string("password", maximum: 512) else { throw RegistrationFailure(.authenticationFailed) }
         let password = SecretBytes(copying: typed)
-        switch try engine.verifyAccountPassword(user: name, password: password, context: context) {
+        switch try engine.verifyAccountPassword(user: name, password: password, peer: "uid \(session.peer.uid)", context: context) {
         case .accepted:
             session.markAuthenticated(at: now)
             return ["expires": .number(Double(now + configuration.authenticationLifetimeSeconds))]
-        case .rejected(let lockedUntil):
-            throw RegistrationFailure(.authenticationFailed, lockedUntil.map { ["locked_until": .number(Double($0))] } ?? [:])
-        case .lockedOut(let until):
-            throw RegistrationFailure(.lockedOut, ["until": .number(Double(until))])
+        case .rejected:
+            throw RegistrationFailure(.authenticationFailed)
+        case .throttled(let until):
+            throw RegistrationFailure(.rateLimited, ["reason": .string("too many wrong passwords; try again after \(SystemClock.localTime(until))"),
+                                                     "until": .number(Double(until))])
         }
     }
 
@@ -136,10 +125,14 @@ struct Request {
 
     func getQuestions() throws -> [String: JSONValue] {
         let user = try target(mutating: false)
-        let chosen = try engine.questions.questions(user: user).map(\.id)
+        let registered = try engine.questions.questions(user: user)
         return ["questions": .array(service.catalogue.questions.map { .object(["id": .string($0.id), "text": .string($0.text)]) }),
-                "chosen": .array(chosen.map { .string($0) }),
-                "to_register": .number(Double(policy.questionsToRegister))]
+                "chosen": .array(registered.map { .string($0.id) }),
+                // The user's questions as registered (the catalogue's wording may have changed since), for the
+                // helpdesk's `sspr admin verify USER questions`.
+                "registered": .array(registered.map { .object(["id": .string($0.id), "text": .string($0.text)]) }),
+                "to_register": .number(Double(policy.questionsToRegister)),
+                "to_reset": .number(Double(policy.questionsToReset))]
     }
 
     func setQuestions() throws -> [String: JSONValue] {
@@ -203,87 +196,6 @@ struct Request {
         case .accepted: return [:]
         case .rejected(let lockedUntil):
             throw RegistrationFailure(.invalidCode, lockedUntil.map { ["locked_until": .number(Double($0))] } ?? [:])
-        case .lockedOut(let until): throw RegistrationFailure(.lockedOut, ["until": .number(Double(until))])
-        }
-    }
-
-    // MARK: Admin methods (mirroring sspr admin)
-
-    /// `all`: every login account the policy enables too (sspr admin report --all). NSS enumeration keeps
-    /// process-wide state, so one enumeration at a time.
-    func adminReport() throws -> [String: JSONValue] {
-        try requireAdmin()
-        let reports = parameters["all"]?.bool == true
-            ? try Request.enumeration.withLock { () throws(SSPRError) -> [UserReport] in try engine.reportEveryEnabledAccount() }
-            : try engine.reportAll()
-        return ["users": .array(reports.map { r in
-            var row: [String: JSONValue] = ["user": .string(r.user), "methods": .array(r.methods.map { .string($0.rawValue) }),
-                                            "meets_policy": .bool(r.meetsPolicy), "reconfirm_due": .bool(r.reconfirmDue),
-                                            "recovery_codes_left": .number(Double(r.recoveryCodesLeft)),
-                                            "recent_failures": .number(Double(r.recentFailures))]
-            if let until = r.lockedUntil { row["locked_until"] = .number(Double(until)) }
-            if r.lastConfirmed > 0 { row["last_confirmed"] = .number(Double(r.lastConfirmed)) }
-            return .object(row)
-        })]
-    }
-
-    func adminAudit() throws -> [String: JSONValue] {
-        try requireAdmin()
-        let user = try string("user", required: false, maximum: 256)
-        let since = parameters["since"]?.int.map(Int64.init)
-        return ["records": .array(try engine.audit.records(user: user, since: since).map { r in
-            .object(["id": .number(Double(r.id)), "time": .number(Double(r.time)), "user": .string(r.user), "event": .string(r.event),
-                     "method": .string(r.method), "result": .string(r.result), "service": .string(r.service), "tty": .string(r.tty),
-                     "rhost": .string(r.rhost), "actor": .string(r.actor), "detail": .string(r.detail)])
-        })]
-    }
-
-    func adminUnlock() throws -> [String: JSONValue] {
-        try requireAdmin()
-        guard let user = try string("user", maximum: 256) else { throw RegistrationFailure.invalid("user", "missing") }
-        try engine.unlock(user: user, context: context)
-        return [:]
-    }
-
-    func adminIssuePass() throws -> [String: JSONValue] {
-        try requireAdmin()
-        guard let user = try string("user", maximum: 256) else { throw RegistrationFailure.invalid("user", "missing") }
-        let ttl = Int64(parameters["ttl"]?.int ?? 3600)
-        let reusable = parameters["reusable"]?.bool ?? false
-        let pass = try engine.issuePass(user: user, lifetime: ttl, reusable: reusable, context: context)
-        return ["pass": .string(String(decoding: pass.bytes, as: UTF8.self)), "expires": .number(Double(now + ttl))]
-    }
-
-    func adminRemove() throws -> [String: JSONValue] {
-        try requireAdmin()
-        guard let user = try string("user", maximum: 256) else { throw RegistrationFailure.invalid("user", "missing") }
-        let kind = parameters["method"] == nil ? nil : try method()
-        return ["removed": .number(Double(try engine.remove(user: user, method: kind, context: context)))]
-    }
-
-    func adminVerify() throws -> [String: JSONValue] {
-        try requireAdmin()
-        guard let user = try string("user", maximum: 256) else { throw RegistrationFailure.invalid("user", "missing") }
-        let kind = try method()
-        let proof: Proof
-        if kind == .questions {
-            guard let items = parameters["answers"]?.array, items.count <= 5 else { throw RegistrationFailure.invalid("answers", "a list of {id, answer}") }
-            proof = .answers(try items.map { item in
-                guard let o = item.object, let id = o["id"]?.string, let a = o["answer"]?.string, a.utf8.count <= 512 else {
-                    throw RegistrationFailure.invalid("answers", "each answer is {id, answer}")
-                }
-                return QuestionsMethod.Answer(questionID: id, answer: SecretBytes(copying: a))
-            })
-        } else {
-            guard let code = try string("code", maximum: 64) else { throw RegistrationFailure.invalid("code", "missing") }
-            proof = .code(SecretBytes(copying: code))
-        }
-        switch try engine.verify(user: user, method: kind, proof: proof, context: context) {
-        case .accepted: return ["accepted": true]
-        case .rejected(let lockedUntil):
-            var r: [String: JSONValue] = ["accepted": false]
-            if let lockedUntil { r["locked_until"] = .number(Double(lockedUntil)) }
-            return r
         case .lockedOut(let until): throw RegistrationFailure(.lockedOut, ["until": .number(Double(until))])
         }
     }

@@ -57,10 +57,15 @@ public final class RegistrationService: @unchecked Sendable {
     func engine() throws(SSPRError) -> RecoveryEngine {
         let current = loaded.withLockedValue { $0 }
         if let box = engines.currentValue, box.generation == current.generation { return box.engine }
-        let engine = try RecoveryEngine.open(paths: configuration.paths, policy: current.policy, create: true, clock: clock)
+        let engine = try RecoveryEngine.open(paths: configuration.paths, policy: current.policy, create: configuration.createStore, clock: clock)
         engines.currentValue = EngineBox(engine, generation: current.generation)
         return engine
     }
+
+    /// Closes the calling thread's store connection. The CLI, which answers in-process as root, calls it when a
+    /// command ends, so SQLite checkpoints its write-ahead log into the store file as when the connection was
+    /// its own (a process that just exits leaves the last writes in sspr.db-wal).
+    public func releaseEngine() { engines.currentValue = nil }
 
     /// The account name of a uid, as the store and shadow know it.
     public func userName(uid: UInt32) -> String? {
@@ -86,7 +91,8 @@ public final class RegistrationService: @unchecked Sendable {
         case .notPermitted(let reason): return RegistrationError.permissionDenied.reply(["reason": .string(reason)])
         case .storeUnavailable, .storeFailure: return RegistrationError.storeUnavailable.reply()
         case .lockedOut(let until): return RegistrationError.lockedOut.reply(["until": .number(Double(until))])
-        case .notAvailable: return RegistrationError.notRegistered.reply()
+        // The reason (for logs) stays in the daemon; the caller learns only that an admin must look.
+        case .notAvailable: return RegistrationError.notAvailable.reply()
         case .policyInvalid, .system, .hashing, .conversationFailed, .tooManyAttempts, .passwordFileBusy, .passwordUpdateFailed:
             return RegistrationError.internalError.reply()
         }
@@ -121,6 +127,7 @@ public final class RegistrationService: @unchecked Sendable {
         case "AdminUnlock": return try request.adminUnlock()
         case "AdminIssuePass": return try request.adminIssuePass()
         case "AdminRemove": return try request.adminRemove()
+        case "AdminEnrollTOTP": return try request.adminEnrollTOTP()
         case "AdminVerify": return try request.adminVerify()
         default: throw RegistrationFailure(.methodNotFound, ["method": .string(call.method)])
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import SSPRCore
 import SSPRSystem
+import SSPRVarlink
 
 struct AdminAudit: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "audit", abstract: "Read the audit trail.")
@@ -22,12 +23,16 @@ struct AdminAudit: ParsableCommand {
             else if let age = Duration.parseSeconds(since) { sinceSeconds = SystemClock.now() - age }
             else { throw CLIError.usage("--since: expected a date (2026-11-24) or an age (2h, 7d)") }
         }
-        let engine = try global.openEngine(create: false)
-        let records: [AuditRecord]
-        do { records = try engine.audit.records(user: global.user, since: sinceSeconds) } catch { throw CLIError(error) }
+        var parameters: [String: JSONValue] = [:]
+        if let user = global.user { parameters["user"] = .string(user) }
+        if let sinceSeconds { parameters["since"] = .number(Double(sinceSeconds)) }
+        let client = try RegistrationClient(global: global, user: nil, admin: true, createStore: false)
+        let records = try client.call("AdminAudit", parameters)["records"]?.array?.compactMap(\.object) ?? []
         let rows = records.map { r in
-            Row(id: r.id, time: SystemClock.utcTimestamp(r.time), user: r.user, event: r.event, method: r.method, result: r.result,
-                service: r.service, tty: r.tty, rhost: r.rhost, actor: r.actor, detail: r.detail)
+            func text(_ key: String) -> String { r[key]?.string ?? "" }
+            return Row(id: Int64(r["id"]?.int ?? 0), time: SystemClock.utcTimestamp(Int64(r["time"]?.int ?? 0)), user: text("user"),
+                       event: text("event"), method: text("method"), result: text("result"), service: text("service"),
+                       tty: text("tty"), rhost: text("rhost"), actor: text("actor"), detail: text("detail"))
         }
         if json { try JSONOutput.print(rows); return }
         for r in rows {

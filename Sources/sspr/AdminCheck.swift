@@ -54,6 +54,13 @@ struct AdminCheck: ParsableCommand {
             let engine = try RecoveryEngine.open(paths: paths, policy: policy, create: false)
             let users = try engine.reportAll()
             ok("store \(storePath) (\(users.count) users with registrations or counters)")
+            // Registrations whose account is gone or was recreated: nobody can use them (refused, audited).
+            // A recreated account cannot register until they are removed, so that is a problem; leftovers of
+            // a deleted account are only a warning.
+            for (user, state) in try engine.mismatchedRegistrations() {
+                let line = "registrations of \(user) \(RecoveryEngine.mismatchReason(state)): sspr admin remove \(user)"
+                if case .gone = state { warning(line) } else { problem(line) }
+            }
         } catch {
             problem("\(error)")
         }

@@ -52,6 +52,7 @@ struct AdminEnroll: ParsableCommand {
             throw CLIError.failed("\(kind.rawValue) is registered by proving the address: sspr --user \(user) add \(kind.rawValue) DESTINATION")
         }
         if kind == .questions && file == nil { throw CLIError.usage("questions needs --file F") }
+        if !global.isRoot { return try runThroughDaemon(user: user, kind: kind) }
         let engine = try global.openEngine(create: true)
         try engine.requireKnownAccount(user)
         do {

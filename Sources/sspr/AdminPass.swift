@@ -1,5 +1,6 @@
 import ArgumentParser
 import SSPRCore
+import SSPRVarlink
 
 struct AdminPass: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,13 +14,10 @@ struct AdminPass: ParsableCommand {
 
     func run() throws {
         guard let lifetime = Duration.parseSeconds(ttl) else { throw CLIError.usage("--ttl: expected a duration like 30m, 1h, 2d") }
-        let engine = try global.openEngine(create: true)
-        do {
-            let pass = try engine.issuePass(user: user, lifetime: lifetime, reusable: reusable, context: global.adminContext)
-            print("Temporary access pass for \(user): \(String(decoding: pass.bytes, as: UTF8.self))")
-            print("Valid for \(Duration.format(lifetime)), \(reusable ? "reusable" : "single use"). Read it to the user; it is not shown again.")
-        } catch {
-            throw CLIError(error)
-        }
+        let client = try RegistrationClient(global: global, user: nil, admin: true)
+        let reply = try client.call("AdminIssuePass", ["user": .string(user), "ttl": .number(Double(lifetime)), "reusable": .bool(reusable)])
+        guard let pass = reply["pass"]?.string else { throw CLIError.failed("ssprd issued no pass") }
+        print("Temporary access pass for \(user): \(pass)")
+        print("Valid for \(Duration.format(lifetime)), \(reusable ? "reusable" : "single use"). Read it to the user; it is not shown again.")
     }
 }

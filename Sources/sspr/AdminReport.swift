@@ -1,6 +1,7 @@
 import ArgumentParser
 import SSPRCore
 import SSPRSystem
+import SSPRVarlink
 
 struct AdminReport: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -8,7 +9,9 @@ struct AdminReport: ParsableCommand {
         discussion: """
             Without --all: every name the store holds data for. With --all also every login account (uid from
             UID_MIN to UID_MAX in login.defs) the policy enables that never registered, so the class that still
-            has to enroll shows up. STATE is locked, unregistered, short (not enough methods), due (reconfirm) or ok.
+            has to enroll shows up. STATE is mismatch (the registrations belong to another account of that name:
+            recreated, renamed or deleted; nobody can use them until sspr admin remove), locked, unregistered, short
+            (not enough methods), due (reconfirm) or ok. A member of sspr-admin gets the same through ssprd.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -26,6 +29,9 @@ struct AdminReport: ParsableCommand {
         let recovery_codes_left: Int
         let locked_until: String?
         let recent_failures: Int
+        /// "ok", or "mismatch" when the registrations belong to another account of that name (or to none).
+        let account: String
+        let account_problem: String?
     }
 
     func validate() throws {
@@ -33,21 +39,14 @@ struct AdminReport: ParsableCommand {
     }
 
     func run() throws {
-        let engine = try global.openEngine(create: false)
-        let reports: [UserReport]
-        do { reports = all ? try engine.reportEveryEnabledAccount() : try engine.reportAll() } catch { throw CLIError(error) }
-        let rows = reports.map { r in
-            Row(user: r.user, state: Self.state(r), methods: r.methods.map(\.rawValue), meets_policy: r.meetsPolicy,
-                last_confirmed: r.lastConfirmed > 0 ? SystemClock.utcTimestamp(r.lastConfirmed) : nil,
-                reconfirm_due: r.reconfirmDue, recovery_codes_left: r.recoveryCodesLeft,
-                locked_until: r.lockedUntil.map(SystemClock.utcTimestamp), recent_failures: r.recentFailures)
-        }
+        let rows = global.isRoot ? try rootRows() : try delegatedRows()
         if json { try JSONOutput.print(rows); return }
         if csv {
-            print("user,state,methods,meets_policy,last_confirmed,reconfirm_due,recovery_codes_left,locked_until,recent_failures")
+            print("user,state,methods,meets_policy,last_confirmed,reconfirm_due,recovery_codes_left,locked_until,recent_failures,account")
             for r in rows {
                 print([r.user, r.state, r.methods.joined(separator: " "), String(r.meets_policy), r.last_confirmed ?? "",
-                       String(r.reconfirm_due), String(r.recovery_codes_left), r.locked_until ?? "", String(r.recent_failures)]
+                       String(r.reconfirm_due), String(r.recovery_codes_left), r.locked_until ?? "", String(r.recent_failures),
+                       r.account]
                     .map(CSV.field).joined(separator: ","))
             }
             return
@@ -57,14 +56,51 @@ struct AdminReport: ParsableCommand {
             print(pad(r.user, 16) + pad(r.state, 14) + pad(r.methods.isEmpty ? "-" : r.methods.joined(separator: ","), 36)
                   + (r.locked_until ?? "-"))
         }
+        for r in rows where r.account != "ok" {
+            print("\(r.user): registrations \(r.account_problem ?? "belong to another account"); nobody can use them. sspr admin remove \(r.user)")
+        }
+    }
+
+    private func rootRows() throws -> [Row] {
+        let engine = try global.openEngine(create: false)
+        let reports: [UserReport]
+        do { reports = all ? try engine.reportEveryEnabledAccount() : try engine.reportAll() } catch { throw CLIError(error) }
+        return reports.map { r in
+            Row(user: r.user, state: Self.state(locked: r.lockedUntil != nil, registered: !r.methods.isEmpty, meetsPolicy: r.meetsPolicy,
+                                                reconfirmDue: r.reconfirmDue, mismatch: r.account.isMismatch),
+                methods: r.methods.map(\.rawValue), meets_policy: r.meetsPolicy,
+                last_confirmed: r.lastConfirmed > 0 ? SystemClock.utcTimestamp(r.lastConfirmed) : nil,
+                reconfirm_due: r.reconfirmDue, recovery_codes_left: r.recoveryCodesLeft,
+                locked_until: r.lockedUntil.map(SystemClock.utcTimestamp), recent_failures: r.recentFailures,
+                account: r.account.isMismatch ? "mismatch" : "ok",
+                account_problem: r.account.isMismatch ? RecoveryEngine.mismatchReason(r.account) : nil)
+        }
+    }
+
+    /// A member of sspr-admin: the same rows from ssprd's AdminReport (after the member's password).
+    private func delegatedRows() throws -> [Row] {
+        let client = try RegistrationClient(global: global, user: nil, admin: true, createStore: false)
+        let users = try client.call("AdminReport", ["all": .bool(all)])["users"]?.array?.compactMap(\.object) ?? []
+        return users.map { u in
+            let methods = u["methods"]?.array?.compactMap(\.string) ?? []
+            let locked = u["locked_until"]?.int.map { SystemClock.utcTimestamp(Int64($0)) }
+            let meets = u["meets_policy"]?.bool ?? false, due = u["reconfirm_due"]?.bool ?? false
+            let account = u["account"]?.string ?? "ok"
+            return Row(user: u["user"]?.string ?? "", state: Self.state(locked: locked != nil, registered: !methods.isEmpty, meetsPolicy: meets,
+                                                                       reconfirmDue: due, mismatch: account != "ok"),
+                       methods: methods, meets_policy: meets, last_confirmed: u["last_confirmed"]?.int.map { SystemClock.utcTimestamp(Int64($0)) },
+                       reconfirm_due: due, recovery_codes_left: u["recovery_codes_left"]?.int ?? 0, locked_until: locked,
+                       recent_failures: u["recent_failures"]?.int ?? 0, account: account, account_problem: u["account_problem"]?.string)
+        }
     }
 
     /// The one word an admin sorts by: what, if anything, needs doing for this user.
-    static func state(_ r: UserReport) -> String {
-        if r.lockedUntil != nil { return "locked" }
-        if r.methods.isEmpty { return "unregistered" }
-        if !r.meetsPolicy { return "short" }
-        return r.reconfirmDue ? "due" : "ok"
+    static func state(locked: Bool, registered: Bool, meetsPolicy: Bool, reconfirmDue: Bool, mismatch: Bool) -> String {
+        if mismatch { return "mismatch" }
+        if locked { return "locked" }
+        if !registered { return "unregistered" }
+        if !meetsPolicy { return "short" }
+        return reconfirmDue ? "due" : "ok"
     }
 }
 

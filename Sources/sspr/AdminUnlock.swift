@@ -8,6 +8,7 @@ struct AdminUnlock: ParsableCommand {
     @Argument(help: "The account (or a deleted account's name the store still holds).") var user: String
 
     func run() throws {
+        if !global.isRoot { return try runThroughDaemon() }
         let engine = try global.openEngine(create: false)
         try engine.requireAccountOrStoredName(user)
         do { try engine.unlock(user: user, context: global.adminContext) } catch { throw CLIError(error) }
@@ -28,6 +29,7 @@ struct AdminRemove: ParsableCommand {
             guard let k = MethodKind(name: method) else { throw CLIError.usage("unknown method \"\(method)\"") }
             kind = k
         }
+        if !global.isRoot { return try runThroughDaemon(kind) }
         let engine = try global.openEngine(create: false)
         try engine.requireAccountOrStoredName(user)
         let removed: Int

@@ -23,6 +23,7 @@ struct AdminVerify: ParsableCommand {
     func run() throws {
         guard let kind = MethodKind(name: method) else { throw CLIError.usage("unknown method \"\(method)\"") }
         if kind == .email || kind == .sms { throw CLIError.usage("\(kind.rawValue) codes are sent at a reset; verify totp, recovery-code, tap or questions") }
+        if !global.isRoot { return try runThroughDaemon(kind) }
         let engine = try global.openEngine(create: false)
         try engine.requireKnownAccount(user)
         do {

@@ -32,15 +32,19 @@ struct GlobalOptions: ParsableArguments {
         return (result.policy, result.problems)
     }
 
-    /// Admin commands work on the store directly, which only root may do until ssprd serves them.
-    func requireRoot() throws {
+    /// Root's admin commands work on the store directly; `sspr admin check` (which reads the store's files and
+    /// the PAM stack) only root may run. A member of sspr-admin runs the others through ssprd.
+    func requireRoot(_ what: String = "sspr admin check") throws {
         if ProcessIdentity.effectiveUID != 0 {
-            throw CLIError.notPermitted("sspr admin commands need root (run them with sudo)")
+            throw CLIError.notPermitted("\(what) needs root (run it with sudo)")
         }
     }
 
+    /// Root works on the store directly; anyone else (a member of sspr-admin) goes through ssprd.
+    var isRoot: Bool { ProcessIdentity.effectiveUID == 0 }
+
     func openEngine(create: Bool) throws -> RecoveryEngine {
-        try requireRoot()
+        try requireRoot("this admin command")
         let (policy, _) = loadPolicy()
         do { return try RecoveryEngine.open(paths: paths, policy: policy, create: create) } catch { throw CLIError(error) }
     }

@@ -10,20 +10,26 @@ import SSPRVarlink
 /// either way, because it is the same code answering.
 protocol RegistrationTransport {
     func call(_ method: String, _ parameters: [String: JSONValue]) throws -> VarlinkReply
+    /// The command is done with the service.
+    func finish()
 }
 
 struct InProcessTransport: RegistrationTransport {
     let service: RegistrationService
     let session: ConnectionSession
 
-    init(paths: SystemPaths, policy: Policy) {
-        service = RegistrationService(configuration: DaemonConfiguration(paths: paths), policy: policy)
+    init(paths: SystemPaths, policy: Policy, createStore: Bool) {
+        var configuration = DaemonConfiguration(paths: paths)
+        configuration.createStore = createStore
+        service = RegistrationService(configuration: configuration, policy: policy)
         session = ConnectionSession(peer: PeerIdentity(uid: 0, gid: 0, pid: getpid()), userName: "root")
     }
 
     func call(_ method: String, _ parameters: [String: JSONValue]) throws -> VarlinkReply {
         service.handle(VarlinkCall(method: VarlinkWire.interface + "." + method, parameters: parameters), session: session)
     }
+
+    func finish() { service.releaseEngine() }
 }
 
 /// A blocking varlink client on the daemon's unix socket.
@@ -40,6 +46,8 @@ final class SocketTransport: RegistrationTransport {
     }
 
     deinit { close(fd) }
+
+    func finish() {}
 
     func call(_ method: String, _ parameters: [String: JSONValue]) throws -> VarlinkReply {
         let message = VarlinkWire.encode(VarlinkCall(method: VarlinkWire.interface + "." + method, parameters: parameters))
@@ -65,42 +73,68 @@ final class SocketTransport: RegistrationTransport {
 }
 
 /// A registration session for one command: the transport, the account acted on, and the password proof the
-/// daemon asks for (prompted once, only when needed).
+/// daemon asks for (prompted once, only when needed). Admin commands use it too (`admin: true`, naming the
+/// account in each call's parameters): as root they run in-process with root's authority, as a member of
+/// sspr-admin through ssprd after the member's own password, under the same rules either way.
 final class RegistrationClient {
     let transport: RegistrationTransport
     let user: String?
     let isRoot: Bool
 
-    init(global: GlobalOptions, user: String?) throws {
+    /// `createStore`: as root, whether a missing store is created (commands that register something) or is an
+    /// error (commands that read or clear: a store missing at the policy's path is never "nobody registered").
+    init(global: GlobalOptions, user: String?, admin: Bool = false, createStore: Bool = true) throws {
         self.user = user
         isRoot = ProcessIdentity.effectiveUID == 0
         if isRoot {
-            let (policy, problems) = global.loadPolicy(quiet: true)
-            if !problems.isEmpty { throw CLIError.failed("the policy has problems; run sspr admin check") }
-            transport = InProcessTransport(paths: global.paths, policy: policy)
-            if user == nil { throw CLIError.usage("as root, name the account with --user USER") }
+            // An admin command warns about policy problems and goes on with the valid keys (as before it went
+            // through the service); a user's registration is refused until the policy is fixed.
+            let (policy, problems) = global.loadPolicy(quiet: !admin)
+            if !problems.isEmpty && !admin { throw CLIError.failed("the policy has problems; run sspr admin check") }
+            transport = InProcessTransport(paths: global.paths, policy: policy, createStore: createStore)
+            if user == nil && !admin { throw CLIError.usage("as root, name the account with --user USER") }
         } else {
             transport = try SocketTransport(path: global.socket ?? global.paths.socket)
         }
     }
 
+    deinit { transport.finish() }
+
     /// Calls `method`; on NotAuthenticated asks for the caller's password once and retries.
     func call(_ method: String, _ parameters: [String: JSONValue] = [:]) throws -> [String: JSONValue] {
-        var parameters = parameters
-        if let user { parameters["user"] = .string(user) }
-        var reply = try transport.call(method, parameters)
-        if reply.error == RegistrationError.notAuthenticated.qualifiedName {
-            try authenticate()
-            reply = try transport.call(method, parameters)
-        }
+        let reply = try authenticatedReply(method, parameters)
         if let error = reply.error { throw RegistrationClient.cliError(error, reply.parameters ?? [:]) }
         return reply.parameters ?? [:]
+    }
+
+    private func authenticatedReply(_ method: String, _ parameters: [String: JSONValue]) throws -> VarlinkReply {
+        var parameters = parameters
+        if let user { parameters["user"] = .string(user) }
+        let reply = try transport.call(method, parameters)
+        guard reply.error == RegistrationError.notAuthenticated.qualifiedName else { return reply }
+        try authenticate()
+        return try transport.call(method, parameters)
+    }
+
+    /// Checks that the caller may act on `user` before a command reads its input from stdin: a delegated
+    /// admin's password is asked now, on the terminal or as stdin's first line, not after the proof or
+    /// answers were read to the end. A name that is no account is left to the command's own call (a proof
+    /// for it is counted like any other, so that accounts cannot be told from other names).
+    func requireAccess(to user: String) throws {
+        let reply = try authenticatedReply("GetStatus", ["user": .string(user)])
+        guard let error = reply.error, error != RegistrationError.noSuchUser.qualifiedName else { return }
+        throw RegistrationClient.cliError(error, reply.parameters ?? [:])
     }
 
     private func authenticate() throws {
         let password = try TerminalInput.secret("Password for \(ProcessIdentity.realUserName): ")
         let reply = try transport.call("Authenticate", ["password": .string(String(decoding: password.bytes, as: UTF8.self))])
-        if let error = reply.error { throw RegistrationClient.cliError(error, reply.parameters ?? [:]) }
+        guard let error = reply.error else { return }
+        if error == RegistrationError.rateLimited.qualifiedName {
+            // Too many wrong passwords lately: the caller is not let in (exit 3), as with a wrong password.
+            throw CLIError.notPermitted(reply.parameters?["reason"]?.string ?? "too many wrong passwords; try again later")
+        }
+        throw RegistrationClient.cliError(error, reply.parameters ?? [:])
     }
 
     static func cliError(_ name: String, _ parameters: [String: JSONValue]) -> CLIError {
@@ -116,6 +150,7 @@ final class RegistrationClient {
         case .notAllowedByPolicy?: return .failed("the policy does not allow \(parameters["method"]?.string ?? "that method")")
         case .invalidCode?: return .failed("that code was not right")
         case .notRegistered?: return .failed("not registered")
+        case .notAvailable?: return .failed("not available for this account; an administrator must look (sspr admin check)")
         case .rateLimited?: return .failed(reason ?? "too many requests; wait a minute")
         case .sendFailed?: return .failed("the code could not be sent (mail_command / sms_command); ask your administrator")
         case .storeUnavailable?: return .failed("the store is unavailable (sspr admin check)")

@@ -9,27 +9,17 @@ import Testing
             switch m {
             case .totp: try engine.enrollTOTP(user: user, secret: TOTPMethod.newSecret(), context: .commandLine)
             case .recoveryCode: _ = try engine.generateRecoveryCodes(user: user, context: .commandLine)
-            case .questions:
-                try engine.enrollQuestions(user: user, answers: [("first-pet", "Rex"), ("first-car", "Ford"), ("first-teacher", "Smith")].map {
-                    QuestionsMethod.Answer(questionID: $0.0, answer: secret($0.1))
-                }, catalogue: QuestionCatalogue.load(path: sandbox.paths.questions).catalogue, context: .commandLine)
+            case .questions: try sandbox.enrolQuestions(engine, user)
             case .tap: _ = try engine.issuePass(user: user, lifetime: 600, reusable: false, context: .commandLine)
             case .email, .sms: break
             }
         }
     }
 
-    func reason(_ body: () throws -> ResetPlan) -> String? {
-        do { _ = try body(); return nil } catch let error as SSPRError {
-            if case .notAvailable(let m) = error { return m }
-            return "\(error)"
-        } catch { return "\(error)" }
-    }
-
     @Test func oneGateForUsers() throws {
         let sandbox = try Sandbox()
         let engine = try sandbox.engine()
-        #expect(reason { try engine.plan(for: "alice") } == "not enough methods registered")
+        #expect(notAvailableReason { try engine.plan(for: "alice") } == "not enough methods registered")
         try enrol(engine, "alice", [.questions], sandbox: sandbox)
         let plan = try engine.plan(for: "alice")
         #expect(plan.gates == 1 && plan.methods == [.questions])
@@ -40,7 +30,7 @@ import Testing
         let sandbox = try Sandbox()
         let engine = try sandbox.engine()
         try enrol(engine, "bob", [.questions, .totp], sandbox: sandbox)
-        #expect(reason { try engine.plan(for: "bob") } == "not enough methods registered", "questions do not count for admins")
+        #expect(notAvailableReason { try engine.plan(for: "bob") } == "not enough methods registered", "questions do not count for admins")
         try enrol(engine, "bob", [.recoveryCode], sandbox: sandbox)
         let plan = try engine.plan(for: "bob")
         #expect(plan.gates == 2 && plan.methods == [.totp, .recoveryCode])
@@ -60,7 +50,7 @@ import Testing
         let sandbox = try Sandbox()
         let engine = try sandbox.engine("methods_required = 2\nmethods = totp,questions,tap\n")
         try enrol(engine, "alice", [.totp, .recoveryCode], sandbox: sandbox)
-        #expect(reason { try engine.plan(for: "alice") } == "not enough methods registered", "recovery codes are not allowed")
+        #expect(notAvailableReason { try engine.plan(for: "alice") } == "not enough methods registered", "recovery codes are not allowed")
         try enrol(engine, "alice", [.questions], sandbox: sandbox)
         #expect(try engine.plan(for: "alice").methods == [.totp, .questions])
     }
@@ -69,11 +59,11 @@ import Testing
         let sandbox = try Sandbox()
         let none = try sandbox.engine("enabled = none\n")
         try enrol(none, "alice", [.totp], sandbox: sandbox)
-        #expect(reason { try none.plan(for: "alice") }?.contains("does not enable") == true)
+        #expect(notAvailableReason { try none.plan(for: "alice") }?.contains("does not enable") == true)
         let group = try sandbox.engine("enabled = group:sudo\n")
-        #expect(reason { try group.plan(for: "alice") }?.contains("does not enable") == true)
+        #expect(notAvailableReason { try group.plan(for: "alice") }?.contains("does not enable") == true)
         let sudo = try sandbox.engine("enabled = group:alice\n")
         #expect(try sudo.plan(for: "alice").gates == 1, "alice's primary group")
-        #expect(reason { try none.plan(for: "nosuchuser") } == "no such account")
+        #expect(notAvailableReason { try none.plan(for: "nosuchuser") } == "no such account")
     }
 }

@@ -41,6 +41,13 @@ final class Sandbox: @unchecked Sendable {
         return try RecoveryEngine.open(paths: paths, policy: policy, create: true)
     }
 
+    /// Registers three questions of the default catalogue for `user` (answers Rex, Ford, Smith).
+    func enrolQuestions(_ engine: RecoveryEngine, _ user: String) throws {
+        try engine.enrollQuestions(user: user, answers: [("first-pet", "Rex"), ("first-car", "Ford"), ("first-teacher", "Smith")].map {
+            QuestionsMethod.Answer(questionID: $0.0, answer: secret($0.1))
+        }, catalogue: QuestionCatalogue.load(path: paths.questions).catalogue, context: .commandLine)
+    }
+
     func fileBytes(_ path: String) -> [UInt8]? {
         FileManager.default.contents(atPath: path).map { Array($0) }
     }
@@ -57,6 +64,14 @@ final class TestClock: @unchecked Sendable {
 }
 
 func secret(_ text: String) -> SecretBytes { SecretBytes(copying: text) }
+
+/// The log reason of a `notAvailable` refusal, another error's description, or nil when `body` succeeded.
+func notAvailableReason<T>(_ body: () throws -> T) -> String? {
+    do { _ = try body(); return nil } catch let error as SSPRError {
+        if case .notAvailable(let m) = error { return m }
+        return "\(error)"
+    } catch { return "\(error)" }
+}
 
 /// Runs `count` closures at once, each on its own thread, released together, and returns their results.
 func concurrently<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {

@@ -327,9 +327,14 @@ def test_version_and_exit_codes(sandbox):
         assert r.returncode == 0 and r.stdout.strip() == version
         assert subprocess.run([str(program), "--no-such-option"], capture_output=True).returncode == 2
     assert sandbox.sspr("admin", "enroll", check=False).returncode == 2
-    r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", str(SSPR), "admin", "report",
+    # Not root: admin check needs root (3); the other admin commands go through ssprd (none runs here: 4; a
+    # caller outside sspr-admin gets 3 from ssprd, tests/pam/test_admin_rules.py).
+    r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", str(SSPR), "admin", "check",
                         "--root", str(sandbox.root)], capture_output=True)
     assert r.returncode == 3
+    r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", str(SSPR), "admin", "report",
+                        "--root", str(sandbox.root)], capture_output=True)
+    assert r.returncode == 4
     r = subprocess.run(["setpriv", "--reuid=1001", "--regid=1001", "--clear-groups", str(SSPR), "status",
                         "--socket", str(sandbox.root / "nowhere.sock")], capture_output=True)
     assert r.returncode == 4

@@ -20,6 +20,10 @@ public struct AuditRecord: Equatable, Sendable {
 public enum AuditEvent: String, Sendable {
     case offer, proof, authenticate, lockout, reset, register, remove, confirm, passIssued = "pass_issued", unlock, enroll, verify
     case codeSent = "code_sent"
+    /// Registrations made for one account were about to be used by, or added to for, another (or none).
+    case accountMismatch = "account_mismatch"
+    /// Registrations from before binding were bound to the uid their name had at the upgrade.
+    case bind
     /// A reset that began but did not change the password: refused, failed, or left by the user.
     case resetFailed = "reset_failed", resetAbandoned = "reset_abandoned"
 }

@@ -3,9 +3,11 @@ import SSPRSystem
 /// Checking proofs for a reset without spending them, and spending them when the password is written.
 extension RecoveryEngine {
     /// Checks one proof with the same lockout discipline as `verify` (counted as a failure before the check,
-    /// withdrawn on success), but a right proof is not spent: its claim is returned for `spend`.
+    /// withdrawn on success), but a right proof is not spent: its claim is returned for `spend`. Like `verify`,
+    /// registrations that belong to another account (or none) are "not available", audited, and not checked.
     public func verifyUnspent(user: String, method: MethodKind, proof: Proof,
                               context: AuditContext) throws(SSPRError) -> (outcome: ProofOutcome, claim: ProofClaim?) {
+        try requireBinding(user, account: accounts.account(named: user), context: context)
         let t = now
         var claim: ProofClaim? = nil
         let outcome = try attempt(user: user, method: method, context: context) { () throws(SSPRError) -> Bool in

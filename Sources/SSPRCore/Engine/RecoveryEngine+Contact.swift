@@ -25,7 +25,6 @@ extension RecoveryEngine {
 
     /// Registration, step 1: validates `typed` and sends a code to it. Nothing is registered yet.
     public func beginContactRegistration(user: String, kind: MethodKind, typed: String, context: AuditContext) throws(SSPRError) -> CodeDelivery {
-        guard accounts.account(named: user) != nil else { throw .invalidInput("no such account: \(user)") }
         guard policy.allows(kind) else { throw .notPermitted("the policy does not allow \(kind.rawValue)") }
         let destination: String
         switch kind {
@@ -39,6 +38,7 @@ extension RecoveryEngine {
         default:
             throw .invalidInput("\(kind.rawValue) is not an address method")
         }
+        _ = try requireRegistrableAccount(user, context: context)
         return try sendCode(user: user, kind: kind, purpose: .registration, destination: destination, context: context)
     }
 
@@ -52,7 +52,11 @@ extension RecoveryEngine {
             return verified != nil
         }
         if outcome == .accepted, let destination = verified {
-            try contactCodes.register(user: user, kind: kind, destination: destination, now: t)
+            let account = try requireRegistrableAccount(user, context: context)
+            try store.transaction { () throws(SSPRError) in
+                try bindings.bind(user, uid: account.uid, now: t)
+                try contactCodes.register(user: user, kind: kind, destination: destination, now: t)
+            }
             try audit.record(registrationEvent(user, context), user: user, method: kind, result: "pass",
                              detail: ContactAddress.mask(destination, kind: kind), context: context, at: t)
             notify(.methodAdded(kind), user: user, context: context)

@@ -17,6 +17,8 @@ public final class RecoveryEngine {
     public var passes: TemporaryPassMethod { TemporaryPassMethod(store: store) }
     public var failures: FailureCounter { FailureCounter(store: store, policy: policy) }
     public var audit: AuditLog { AuditLog(store: store) }
+    public var bindings: AccountBinding { AccountBinding(store: store) }
+    public var passwordThrottle: PasswordThrottle { PasswordThrottle(store: store) }
 
     public init(paths: SystemPaths, policy: Policy, store: Store, clock: @escaping Clock = { SystemClock.now() }) {
         self.paths = paths
@@ -31,7 +33,9 @@ public final class RecoveryEngine {
                             busyTimeoutMilliseconds: Int32 = Store.busyTimeoutMilliseconds,
                             clock: @escaping Clock = { SystemClock.now() }) throws(SSPRError) -> RecoveryEngine {
         let store = try Store(path: paths.path(policy.store), create: create, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
-        return RecoveryEngine(paths: paths, policy: policy, store: store, clock: clock)
+        let engine = RecoveryEngine(paths: paths, policy: policy, store: store, clock: clock)
+        try engine.bindRegistrationsFromBeforeBinding()
+        return engine
     }
 
     public var now: Int64 { clock() }
@@ -63,13 +67,17 @@ public final class RecoveryEngine {
         }
     }
 
-    public func isAdmin(_ account: Account) -> Bool { account.isMember(ofAny: policy.adminGroups) }
+    /// Gets the admin gates (two methods, no questions): root always, the first admin (SPEC 3), and every
+    /// member of `admin_groups`. Only root administers these accounts through ssprd and the CLI.
+    public func isAdmin(_ account: Account) -> Bool { account.uid == 0 || account.isMember(ofAny: policy.adminGroups) }
 
     /// The reset plan for `user`, or why there is none. `notAvailable` reasons are for logs only.
-    public func plan(for user: String) throws(SSPRError) -> ResetPlan {
+    public func plan(for user: String, context: AuditContext = AuditContext()) throws(SSPRError) -> ResetPlan {
         if let until = try failures.lockedUntil(user, now: now) { throw .lockedOut(until: until) }
         guard let account = accounts.account(named: user) else { throw .notAvailable("no such account") }
+        guard account.uid != 0 || policy.allowRoot else { throw .notAvailable("allow_root = no: root is never reset") }
         guard isEnabled(for: account) else { throw .notAvailable("the policy does not enable the reset for this account") }
+        try requireBinding(user, account: account, context: context)
         let registered = try registeredMethods(user)
         guard let plan = ResetPlan.make(policy: policy, registered: registered, isAdmin: isAdmin(account)) else {
             throw .notAvailable("not enough methods registered")
@@ -79,29 +87,22 @@ public final class RecoveryEngine {
 
     // MARK: Proofs
 
-    /// Checks the account's current password against /etc/shadow (the daemon's authentication), counted
-    /// toward the same lockout as every proof. An account without a usable password never passes.
-    public func verifyAccountPassword(user: String, password: SecretBytes, context: AuditContext) throws(SSPRError) -> ProofOutcome {
-        try attempt(user: user, method: nil, context: context) { () throws(SSPRError) -> Bool in
-            guard let hash = try? ShadowAccountCheck.currentHash(user: user, paths: paths) else { return false }
-            return Crypt.verify(password, against: hash)
-        }
-    }
-
     /// Checks one proof for `method`, with lockout: an attempt is counted as a failure *before* the check and
     /// the count is withdrawn only on success, so concurrent guesses can never exceed `max_failures`.
+    /// Registrations that belong to another account (or none) are "not available", audited, and not checked.
     public func verify(user: String, method: MethodKind, proof: Proof, context: AuditContext) throws(SSPRError) -> ProofOutcome {
-        try attempt(user: user, method: method, context: context) { () throws(SSPRError) -> Bool in
+        try requireBinding(user, account: accounts.account(named: user), context: context)
+        return try attempt(user: user, method: method, context: context) { () throws(SSPRError) -> Bool in
             try check(user: user, method: method, proof: proof, now: now)
         }
     }
 
     /// The lockout discipline around one check: counted as a failure before, withdrawn on success.
-    func attempt(user: String, method: MethodKind?, context: AuditContext,
+    func attempt(user: String, method: MethodKind, context: AuditContext,
                          _ check: () throws(SSPRError) -> Bool) throws(SSPRError) -> ProofOutcome {
         let t = now
         let counter = failures
-        let event: AuditEvent = method == nil ? .authenticate : .proof
+        let event: AuditEvent = .proof
         var startedLockout: Int64? = nil
         let attempt: Int64? = try store.transaction { () throws(SSPRError) -> Int64? in
             if try counter.lockedUntil(user, now: t) != nil { return nil }
@@ -162,28 +163,35 @@ public final class RecoveryEngine {
 
     /// Self-service TOTP registration: stored only when `code` shows the user's app produces the secret's codes.
     public func registerTOTP(user: String, secret: SecretBytes, code: SecretBytes, context: AuditContext) throws(SSPRError) -> Bool {
-        try requireAccount(user)
+        let account = try requireRegistrableAccount(user, context: context)
         let t = now
         let stored = try store.transaction { () throws(SSPRError) -> Bool in
-            try totp.register(user: user, secret: secret, code: code, now: t)
+            try bindings.bind(user, uid: account.uid, now: t)
+            let stored = try totp.register(user: user, secret: secret, code: code, now: t)
+            if !stored { try bindings.releaseIfEmpty(user) }
+            return stored
         }
         try audit.record(.register, user: user, method: .totp, result: stored ? "pass" : "fail", context: context, at: t)
         return stored
     }
 
     public func enrollTOTP(user: String, secret: SecretBytes, context: AuditContext) throws(SSPRError) {
-        try requireAccount(user)
+        let account = try requireRegistrableAccount(user, context: context)
         let t = now
-        try store.transaction { () throws(SSPRError) in try totp.enroll(user: user, secret: secret, now: t) }
+        try store.transaction { () throws(SSPRError) in
+            try bindings.bind(user, uid: account.uid, now: t)
+            try totp.enroll(user: user, secret: secret, now: t)
+        }
         try audit.record(registrationEvent(user, context), user: user, method: .totp, result: "pass", context: context, at: t)
         notify(.methodAdded(.totp), user: user, context: context)
     }
 
     public func enrollQuestions(user: String, answers: [QuestionsMethod.Answer], catalogue: QuestionCatalogue,
                                 context: AuditContext) throws(SSPRError) {
-        try requireAccount(user)
+        let account = try requireRegistrableAccount(user, context: context)
         let t = now
         try store.transaction { () throws(SSPRError) in
+            try bindings.bind(user, uid: account.uid, now: t)
             try questions.enroll(user: user, answers: answers, catalogue: catalogue, now: t)
         }
         try audit.record(registrationEvent(user, context), user: user, method: .questions, result: "pass", context: context, at: t)
@@ -191,20 +199,24 @@ public final class RecoveryEngine {
     }
 
     public func generateRecoveryCodes(user: String, context: AuditContext) throws(SSPRError) -> [SecretBytes] {
-        try requireAccount(user)
+        let account = try requireRegistrableAccount(user, context: context)
         let t = now
-        let codes = try store.transaction { () throws(SSPRError) in try recoveryCodes.generate(user: user, now: t) }
+        let codes = try store.transaction { () throws(SSPRError) in
+            try bindings.bind(user, uid: account.uid, now: t)
+            return try recoveryCodes.generate(user: user, now: t)
+        }
         try audit.record(registrationEvent(user, context), user: user, method: .recoveryCode, result: "pass", context: context, at: t)
         notify(.methodAdded(.recoveryCode), user: user, context: context)
         return codes
     }
 
     public func issuePass(user: String, lifetime: Int64, reusable: Bool, context: AuditContext) throws(SSPRError) -> SecretBytes {
-        try requireAccount(user)
         guard policy.allows(.tap) else { throw .invalidInput("the policy does not allow temporary access passes (methods)") }
+        let account = try requireRegistrableAccount(user, context: context)
         let t = now
         let pass = try store.transaction { () throws(SSPRError) in
-            try passes.issue(user: user, lifetime: lifetime, reusable: reusable, issuedBy: context.actor, now: t)
+            try bindings.bind(user, uid: account.uid, now: t)
+            return try passes.issue(user: user, lifetime: lifetime, reusable: reusable, issuedBy: context.actor, now: t)
         }
         try audit.record(.passIssued, user: user, method: .tap, result: "pass",
                          detail: "expires \(SystemClock.utcTimestamp(t + lifetime))\(reusable ? ", reusable" : "")",
@@ -238,6 +250,7 @@ public final class RecoveryEngine {
                     if kind == .totp || kind == .email || kind == .sms { n += rows }
                 }
             }
+            try bindings.releaseIfEmpty(user)
             return n
         }
         try audit.record(.remove, user: user, method: method, result: removed > 0 ? "pass" : "none",
@@ -248,6 +261,7 @@ public final class RecoveryEngine {
 
     /// Marks every registered method confirmed now.
     public func confirm(user: String, context: AuditContext) throws(SSPRError) {
+        try requireBinding(user, account: accounts.account(named: user), context: context)
         let t = now
         _ = try store.run("UPDATE methods SET confirmed = ? WHERE user = ?", [.integer(t), .text(user)])
         try audit.record(.confirm, user: user, result: "pass", context: context, at: t)
@@ -259,12 +273,13 @@ public final class RecoveryEngine {
         let methods = try registeredMethods(user)
         let confirmed = try store.query("SELECT min(confirmed) FROM methods WHERE user = ?", [.text(user)]).first?.first?.integer ?? 0
         let due = policy.reconfirmDays > 0 && confirmed > 0 && t - confirmed > Int64(policy.reconfirmDays) * 86400
-        let admin = accounts.account(named: user).map(isAdmin) ?? false
+        let account = accounts.account(named: user)
+        let admin = account.map(isAdmin) ?? false
         return UserReport(user: user, methods: methods, lastConfirmed: confirmed,
                           recoveryCodesLeft: try recoveryCodes.remaining(user: user), reconfirmDue: due,
                           lockedUntil: try failures.lockedUntil(user, now: t), recentFailures: try failures.failures(user, now: t),
                           meetsPolicy: ResetPlan.make(policy: policy, registered: methods.filter { $0 != .tap }, isAdmin: admin) != nil,
-                          isAdmin: admin)
+                          isAdmin: admin, account: try bindings.state(user, account: account))
     }
 
     /// Every user with a registration, a pass, failures or a lockout.
@@ -281,9 +296,5 @@ public final class RecoveryEngine {
     /// "register" when users change their own methods, "enroll" when an admin does it for them.
     func registrationEvent(_ user: String, _ context: AuditContext) -> AuditEvent {
         context.actor == user ? .register : .enroll
-    }
-
-    private func requireAccount(_ user: String) throws(SSPRError) {
-        guard accounts.account(named: user) != nil else { throw .invalidInput("no such account: \(user)") }
     }
 }

@@ -11,4 +11,6 @@ public struct UserReport: Equatable, Sendable {
     public let meetsPolicy: Bool
     /// Member of `admin_groups` (two gates, no questions).
     public let isAdmin: Bool
+    /// Whether the registrations belong to the account that has the name now (a mismatch is flagged).
+    public let account: AccountBindingState
 }

@@ -32,6 +32,10 @@ public struct Policy: Equatable, Sendable {
     public var allowRemote = false
     /// Offer the reset to callers that are not root (screen lockers), for their own account only.
     public var lockScreen = true
+    /// Services that always involve a network, whatever PAM_RHOST says (see `resetIsLocal`).
+    public var remoteServices = ["sshd"]
+    /// Whether uid 0 may be reset at all; when it may, root always gets the admin gates.
+    public var allowRoot = false
     public var onSuccess: OnSuccess = .login
     public var maxFailures = 5
     /// Seconds.

@@ -37,14 +37,11 @@ enum PolicyKeys {
         "questions_to_reset": { p, v in integer(v, 1...5) { p.questionsToReset = $0 } },
         "require_registration": { p, v in boolean(v) { p.requireRegistration = $0 } },
         "reconfirm_days": { p, v in integer(v, 0...730) { p.reconfirmDays = $0 } },
-        "services": { p, v in
-            let services = splitList(v)
-            for s in services where !isValidName(s) { return "\"\(s)\" is not a PAM service name" }
-            p.services = services
-            return nil
-        },
+        "services": { p, v in serviceList(v) { p.services = $0 } },
         "allow_remote": { p, v in boolean(v) { p.allowRemote = $0 } },
         "lock_screen": { p, v in boolean(v) { p.lockScreen = $0 } },
+        "remote_services": { p, v in serviceList(v) { p.remoteServices = $0 } },
+        "allow_root": { p, v in boolean(v) { p.allowRoot = $0 } },
         "on_success": { p, v in
             guard let value = Policy.OnSuccess(rawValue: v) else { return "expected login or relogin, got \"\(v)\"" }
             p.onSuccess = value
@@ -111,6 +108,13 @@ enum PolicyKeys {
             (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a)
                 || b == 0x2e || b == 0x5f || b == 0x2d || b == 0x40
         }
+    }
+
+    static func serviceList(_ v: String, _ set: ([String]) -> Void) -> String? {
+        let services = splitList(v)
+        for s in services where !isValidName(s) { return "\"\(s)\" is not a PAM service name" }
+        set(services)
+        return nil
     }
 
     static func integer(_ v: String, _ range: ClosedRange<Int>, _ set: (Int) -> Void) -> String? {

@@ -10,13 +10,6 @@ public enum ShadowAccountCheck {
         public let state: ShadowAccountState
     }
 
-    /// The account's password hash when it may be used to authenticate (not locked, not empty, not expired).
-    public static func currentHash(user: String, paths: SystemPaths) throws(SSPRError) -> String {
-        let result = try check(user: user, paths: paths)
-        guard result.state == .active else { throw .notAvailable("password expired") }
-        return result.hash
-    }
-
     public static func check(user: String, paths: SystemPaths) throws(SSPRError) -> Result {
         let bytes: [UInt8]
         do { bytes = try FileSystem.readFile(paths.shadow) } catch {

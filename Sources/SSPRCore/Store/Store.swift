@@ -63,8 +63,9 @@ public final class Store {
         }
         if version == Int64(StoreSchema.currentVersion) {
             // Cheap sanity check that the tables are there: a file with the right version but no tables is damaged.
-            let tables = try scalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('methods','questions','recovery_codes','passes','failures','lockouts','audit','sent_codes')")
-            if tables != 8 { throw .storeUnavailable("store \(path) is damaged: tables are missing") }
+            let names = StoreSchema.tables.map { "'\($0)'" }.joined(separator: ",")
+            let tables = try scalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN (\(names))")
+            if tables != StoreSchema.tables.count { throw .storeUnavailable("store \(path) is damaged: tables are missing") }
             return
         }
         if version == 0 && !allowInitialise {

@@ -76,7 +76,34 @@ enum StoreSchema {
         CREATE INDEX audit_user ON audit (user, at);
         CREATE INDEX audit_at ON audit (at);
         """,
+        // 2: registrations bind to an account (SPEC 7). One row per name that has registrations, holding the uid
+        // of the account they were made for. A name's registrations are all-or-nothing one account's: a
+        // recreated `alice` with another uid must not inherit any of them, so one binding per name (not a uid
+        // per row) is what is checked. Rows from before this version get a NULL uid and are bound to the
+        // name's current uid the first time an engine opens the store after the upgrade.
+        // Password checks (ssprd's Authenticate) are throttled in their own table, apart from the proofs'
+        // lockout: wrong recovery codes must not lock a user out of managing their own account.
+        """
+        CREATE TABLE accounts (
+            user TEXT PRIMARY KEY,
+            uid INTEGER,
+            bound_at INTEGER NOT NULL
+        );
+        CREATE INDEX accounts_unbound ON accounts (user) WHERE uid IS NULL;
+        INSERT INTO accounts (user, uid, bound_at)
+            SELECT user, NULL, 0 FROM methods UNION SELECT user, NULL, 0 FROM questions
+            UNION SELECT user, NULL, 0 FROM recovery_codes UNION SELECT user, NULL, 0 FROM passes;
+        CREATE TABLE password_failures (
+            key TEXT NOT NULL,
+            at INTEGER NOT NULL
+        );
+        CREATE INDEX password_failures_key ON password_failures (key, at);
+        """,
     ]
+
+    /// Tables every store at `currentVersion` has; a store missing one is damaged.
+    static let tables = ["methods", "questions", "recovery_codes", "passes", "failures", "lockouts", "audit", "sent_codes",
+                         "accounts", "password_failures"]
 
     static var currentVersion: Int { migrations.count }
 }
