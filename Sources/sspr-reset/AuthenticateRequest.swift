@@ -73,16 +73,10 @@ struct AuthenticateRequest {
         if case .userPeer = trust, !policy.lockScreen {
             return "lock_screen = no and the caller is not root"
         }
-        if !policy.allowRemote && !AuthenticateRequest.isLocal(service: service, rhost: request.rhost ?? "") {
-            return "remote login (service \(service), rhost set) and allow_remote = no"
+        if !resetIsLocal(policy: policy, service: service, rhost: request.rhost ?? "") {
+            return "a network is involved (service \(service) or PAM_RHOST set) and allow_remote = no"
         }
         if request.flags & PAMResult.silentFlag != 0 { return "PAM_SILENT" }
         return nil
-    }
-
-    /// No network involved: not sshd, and no remote host at all (a PAM_RHOST of "localhost" or 127.0.0.1 is a
-    /// connection through the network stack, for example an ssh jump through this machine).
-    static func isLocal(service: String, rhost: String) -> Bool {
-        service != "sshd" && rhost.isEmpty
     }
 }

@@ -259,3 +259,16 @@ def test_session_reminder(sandbox):
     assert results["open_session"] == PAM_SUCCESS
     transcript, results = sandbox.pam("judy", Script({OFFER: ""}), extra=("--session",))
     assert not any("sspr register" in t for _, t in transcript) and results["open_session"] == PAM_SUCCESS
+
+
+def test_remote_services_lists_more_network_logins(sandbox):
+    """remote_services names services that always involve a network (sshd by default): never offered there
+    under allow_remote = no, even without PAM_RHOST."""
+    sandbox.policy("services = login,xrdp-sesman\nremote_services = sshd,xrdp-sesman\n")
+    enrol_codes(sandbox, "alice")
+    sandbox.stack(service="xrdp-sesman")
+    transcript, _ = sandbox.pam("alice", Script({OFFER: ""}), service="xrdp-sesman")
+    assert transcript == []
+    sandbox.policy("services = login,xrdp-sesman\nremote_services = sshd\n")
+    transcript, _ = sandbox.pam("alice", Script({OFFER: ""}), service="xrdp-sesman")
+    assert transcript == [("PROMPT_ON", OFFER)]

@@ -23,6 +23,8 @@ public enum AuditJournal {
         case .codeSent: return "1f6de369e421465fb514fccf55e50338"
         case .resetFailed: return "751f1c5ac2f147cf910fb30b2e430470"
         case .resetAbandoned: return "8f4eba8c67a144c9a1263ec299241e63"
+        case .accountMismatch: return "b057a229f27e4eb89e2123a6825b1392"
+        case .bind: return "c2935de04dfe4c529abce33350bb2af2"
         }
     }
 

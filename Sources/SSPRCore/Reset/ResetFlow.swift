@@ -48,7 +48,7 @@ public struct ResetFlow {
             if let requiredUID, engine.accounts.account(named: user)?.uid != requiredUID {
                 throw SSPRError.notAvailable("not the caller's own account")
             }
-            plan = try engine.plan(for: user)
+            plan = try engine.plan(for: user, context: context)
             account = try ShadowAccountCheck.check(user: user, paths: paths)
         } catch {
             switch error {
