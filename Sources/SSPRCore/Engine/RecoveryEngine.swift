@@ -16,7 +16,7 @@ public final class RecoveryEngine {
     public var recoveryCodes: RecoveryCodeMethod { RecoveryCodeMethod(store: store) }
     public var passes: TemporaryPassMethod { TemporaryPassMethod(store: store) }
     public var failures: FailureCounter { FailureCounter(store: store, policy: policy) }
-    public var audit: AuditLog { AuditLog(store: store) }
+    public var audit: AuditLog { AuditLog(store: store, retentionDays: policy.auditDays) }
 
     public init(paths: SystemPaths, policy: Policy, store: Store, clock: @escaping Clock = { SystemClock.now() }) {
         self.paths = paths
