@@ -144,6 +144,22 @@ struct ShadowHashChoiceTests {
         #expect(try HashMethod.forNewPassword(paths: sandbox.paths) == HashMethod(name: "yescrypt", prefix: "$y$", cost: 6))
     }
 
+    @Test func linkedFilesAreFollowedUnderTheRoot() throws {
+        // As on NixOS: /etc/pam.d/passwd and /etc/login.defs are links to absolute paths in /etc/static.
+        let sandbox = try ShadowSandbox()
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: sandbox.etc + "/static/pam.d", withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: sandbox.etc + "/pam.d", withIntermediateDirectories: true)
+        try sandbox.write("password required pam_unix.so sha512 rounds=12345\n", to: sandbox.etc + "/static/pam.d/passwd")
+        try fm.createSymbolicLink(atPath: sandbox.etc + "/pam.d/passwd", withDestinationPath: "/etc/static/pam.d/passwd")
+        #expect(try HashMethod.forNewPassword(paths: sandbox.paths) == HashMethod(name: "sha512", prefix: "$6$", cost: 12_345))
+        try fm.removeItem(atPath: sandbox.etc + "/pam.d/passwd")
+        try sandbox.write("ENCRYPT_METHOD SHA256\n", to: sandbox.etc + "/static/login.defs")
+        try? fm.removeItem(atPath: sandbox.paths.loginDefs)
+        try fm.createSymbolicLink(atPath: sandbox.paths.loginDefs, withDestinationPath: "/etc/static/login.defs")
+        #expect(try HashMethod.forNewPassword(paths: sandbox.paths).prefix == "$5$")
+    }
+
     @Test func anUnreadableStackWritesNothing() throws {
         let sandbox = try ShadowSandbox()
         // A directory where the file should be: it exists but cannot be read as a file.

@@ -22,16 +22,11 @@ public struct SystemTimeZone: Equatable, Sendable {
     public static let utc = SystemTimeZone(transitions: [], transitionTypes: [], types: [LocalType(offset: 0, abbreviation: "UTC")], footer: nil)
 
     static let maximumFileSize = 1 << 20
-    static let maximumLinkHops = 8
 
     /// Reads `paths.localtime`. A symbolic link (the usual form, to /usr/share/zoneinfo/...) is followed under
     /// the sandbox root.
     public static func load(paths: SystemPaths) -> SystemTimeZone {
-        var path = paths.localtime
-        for _ in 0..<maximumLinkHops {
-            guard let target = try? FileSystem.readLink(path) else { break }
-            path = target.hasPrefix("/") ? paths.path(target) : FileSystem.parentDirectory(of: path) + "/" + target
-        }
+        let path = paths.resolvingLinks(paths.localtime)
         guard let bytes = try? FileSystem.readFile(path, limit: maximumFileSize), let zone = SystemTimeZone(tzif: bytes) else {
             return .utc
         }

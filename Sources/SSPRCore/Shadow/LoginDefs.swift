@@ -26,10 +26,11 @@ public struct LoginDefs: Equatable, Sendable {
         self.values = values
     }
 
-    /// Reads `paths.loginDefs`; a missing file is an empty one (every default applies).
+    /// Reads `paths.loginDefs` (a link followed under the root); a missing file is an empty one (every default
+    /// applies).
     public static func load(paths: SystemPaths) throws(SystemError) -> LoginDefs {
         do {
-            return LoginDefs(text: try FileSystem.readText(paths.loginDefs, limit: 1 << 20))
+            return LoginDefs(text: try FileSystem.readText(paths.resolvingLinks(paths.loginDefs), limit: 1 << 20))
         } catch let error where error.code == ENOENT {
             return LoginDefs(text: "")
         }

@@ -6,7 +6,7 @@ import SSPRSystem
 ///
 /// Reads the `passwd` service file, or `common-password` when there is none (Debian's shared password
 /// stack, which every service file includes), and follows `@include` lines and `password include` /
-/// `password substack` lines. Guarantees: reads only under the sandbox root, at most `maximumDepth` files deep
+/// `password substack` lines, and symbolic links (under the root). Guarantees: reads only under the sandbox root, at most `maximumDepth` files deep
 /// (an include loop ends there) and `maximumFileSize` bytes per file; a missing file is an empty one.
 public struct PAMPasswordStack {
     /// One module line of the password stack.
@@ -43,20 +43,21 @@ public struct PAMPasswordStack {
     static func read(_ path: String, paths: SystemPaths, depth: Int, into lines: inout [ModuleLine]) throws(SystemError) -> Bool {
         let text: String
         do {
-            text = try FileSystem.readText(path, limit: maximumFileSize)
+            text = try FileSystem.readText(paths.resolvingLinks(path), limit: maximumFileSize)
         } catch let error where error.code == ENOENT {
             return false
         }
         for (index, tokens) in logicalLines(text) {
+            guard let kind = tokens.first else { continue }
             let source = "\(path):\(index)"
-            if tokens[0] == "@include" {
+            if kind == "@include" {
                 if tokens.count > 1, depth < maximumDepth {
                     _ = try read(includePath(tokens[1], paths), paths: paths, depth: depth + 1, into: &lines)
                 }
                 continue
             }
             // "-password" is a password line whose module may be missing.
-            let type = tokens[0].hasPrefix("-") ? String(tokens[0].dropFirst()) : tokens[0]
+            let type = kind.hasPrefix("-") ? String(kind.dropFirst()) : kind
             guard type.lowercased() == "password", tokens.count >= 3 else { continue }
             let control = tokens[1].lowercased()
             if control == "include" || control == "substack" {
