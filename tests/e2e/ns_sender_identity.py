@@ -37,7 +37,8 @@ out={outbox}/mail-$$
    echo "== message"; cat; }} > "$out.tmp" && mv "$out.tmp" "$out"
 """)
 os.chmod(sender, 0o755)
-ns.policy(f"services = su\nmail_command = {sender}\nnotify_user = yes\nhelpdesk = Call 555-0100\n")
+ns.policy(f"services = su\nmethods = totp,questions,recovery_code,email,tap\nmail_command = {sender}\nnotify_user = yes\n"
+          "helpdesk = Call 555-0100\n")
 ns.stack("su")
 vuid, vgid = ns.user(VICTIM, OLD)
 auid, agid = ns.user(ATTACKER, "Attacker-Pw-1")
