@@ -78,7 +78,7 @@ test-swift:
 test-pam-build: build
 
 test-pam: test-pam-build
-	SSPR_BIN="$(RELEASE_BIN)" SSPR_MODULE="$(abspath $(MODULE))" python3 -m pytest -q -p no:cacheprovider tests/pam
+	SSPR_BIN="$(RELEASE_BIN)" SSPR_MODULE="$(abspath $(MODULE))" python3 -m pytest -q -p no:cacheprovider Tests/pam
 
 # Figures, never pass/fail (bench/README.md). Runs as root; writes only under /tmp/sspr-bench-*.
 BENCH_USERS ?= 100000
@@ -112,7 +112,7 @@ fuzz:
 STRESS_SCALE ?= 5
 stress: test-pam-build
 	SSPR_STRESS_SCALE=$(STRESS_SCALE) SSPR_BIN="$(RELEASE_BIN)" SSPR_MODULE="$(abspath $(MODULE))" python3 -m pytest -q -p no:cacheprovider \
-	  tests/pam/test_races.py tests/pam/test_shadow_faults.py tests/pam/test_conversation_faults.py
+	  Tests/pam/test_races.py Tests/pam/test_shadow_faults.py Tests/pam/test_conversation_faults.py
 
 # --- install, package, man, demo (issue 7) ---
 #   sudo make install    build-deps, a release build, files under DESTDIR/PREFIX; with DESTDIR empty also the
@@ -121,7 +121,7 @@ stress: test-pam-build
 #   make deb             sspr_$(VERSION)_<arch>.deb with dpkg-deb;  make deb-check: lintian on it
 #   make man             roff pages from man/*.scd (scdoc) into .build/man
 #   sudo make demo       a sandboxed reset through the real libpam; never touches the host's accounts
-#   make test-install    tests/install (DESTDIR install, install/uninstall in a mount namespace, man, demo)
+#   make test-install    Tests/install (DESTDIR install, install/uninstall in a mount namespace, man, demo)
 # Install-only knobs: NO_BUILD=1 installs what is built already; ENABLE_PAM=no skips pam-auth-update.
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0)
 BINDIR ?= $(PREFIX)/bin
@@ -305,14 +305,14 @@ demo: $(if $(NO_BUILD),,build)
 
 # Packaging tests: DESTDIR file set, install/uninstall for real inside a mount namespace, the .deb, man pages, demo.
 test-install: build-dist man completions build
-	SSPR_BIN="$(RELEASE_BIN)" SSPR_MODULE="$(abspath $(MODULE))" SSPR_DIST_BIN="$(abspath $(DIST_BIN))" python3 -m pytest -q -p no:cacheprovider tests/install
+	SSPR_BIN="$(RELEASE_BIN)" SSPR_MODULE="$(abspath $(MODULE))" SSPR_DIST_BIN="$(abspath $(DIST_BIN))" python3 -m pytest -q -p no:cacheprovider Tests/install
 
 # --- e2e and attack matrix (issue 6) ---
 # Real front ends (login, su, sshd keyboard-interactive, pamtester, sudo -n) on a pty in private mount + pid
 # namespaces with throwaway accounts; the attack matrix (guessing, single use, enumeration, store hygiene,
 # secrets in cores/logs/files). The host's files are compared before and after. Runs as root.
 DEPS += openssh-server openssh-client sudo python3-pexpect gdb
-E2E_PYTEST = SSPR_BIN="$(RELEASE_BIN)" SSPR_MODULE="$(abspath $(MODULE))" python3 -m pytest -q -p no:cacheprovider -s tests/e2e
+E2E_PYTEST = SSPR_BIN="$(RELEASE_BIN)" SSPR_MODULE="$(abspath $(MODULE))" python3 -m pytest -q -p no:cacheprovider -s Tests/e2e
 .PHONY: e2e stress-e2e fuzz-all
 e2e: test-pam-build
 	$(E2E_PYTEST)
