@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from conftest import HELPER, MODULE_FILE, Script
-from home_secrets_support import (ASK_LOCKED, UID, end_processes, fscrypt_login_protector, keyring_locked, make_home, nss_env,
+from home_secrets_support import (ASK_LOCKED, NSS_WRAPPER, UID, end_processes, fscrypt_login_protector, keyring_locked, make_home, nss_env,
                                   wrap_passphrase)
 from stress_support import PAM_AUTH_ERR, PAM_SUCCESS, PamRun, hash_of, required_stack, verify
 
@@ -34,8 +34,14 @@ OLD = "Old-password-1"
 PASSWORD = "Brand-new-Pw-42"
 ASIDE = re.compile(r"^login\.keyring\.before-reset-\d{4}-\d{2}-\d{2}$")
 
-pytestmark = pytest.mark.skipif(not shutil.which("gnome-keyring-daemon") or not shutil.which("ecryptfs-wrap-passphrase"),
-                                reason="needs gnome-keyring, ecryptfs-utils, dbus, libnss-wrapper, fscrypt (make deps)")
+TOOLS = ["gnome-keyring-daemon", "ecryptfs-wrap-passphrase", "fscrypt", "dbus-run-session", "dbus-daemon", "dbus-send",
+         "setpriv", "unshare", "mkfs.ext4"]
+pytestmark = pytest.mark.skipif(
+    not all(shutil.which(t) or shutil.which(t, path="/usr/sbin:/sbin") for t in TOOLS)
+    or not os.path.exists(NSS_WRAPPER) or not os.path.exists("/usr/lib/x86_64-linux-gnu/security/pam_gnome_keyring.so"),
+    reason="needs gnome-keyring, libpam-gnome-keyring, ecryptfs-utils, fscrypt, dbus, libnss-wrapper (make deps)")
+# fscrypt only makes protectors on a filesystem that supports encryption: an ext4 image on a loop device.
+needs_loop = pytest.mark.skipif(not os.path.exists("/dev/loop-control"), reason="no loop devices for an ext4 image")
 
 
 def enrol_codes(box, user="alice"):
@@ -200,6 +206,7 @@ def test_encrypted_home_warn_resets_after_a_yes(sandbox):
     assert verify(hash_of(box.shadow.read_bytes(), "alice"), PASSWORD)
 
 
+@needs_loop
 def test_an_fscrypt_login_protector_is_refused(sandbox):
     box = sandbox
     make_home(box)
@@ -208,6 +215,7 @@ def test_an_fscrypt_login_protector_is_refused(sandbox):
                    "encrypted home (fscrypt) refused by policy")
 
 
+@needs_loop
 def test_another_users_fscrypt_protector_costs_nothing(sandbox):
     box = sandbox
     make_home(box)
