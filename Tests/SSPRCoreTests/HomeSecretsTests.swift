@@ -48,8 +48,9 @@ import Testing
 
         let moved = KeyringMove(paths: box.paths, account: try HomeSecretsTests.alice(box))
             .moveAside(found.keyrings, date: "2026-11-28") { _ in }
-        #expect(moved == ["~/.local/share/keyrings/login.keyring.before-reset-2026-11-28",
-                          "~/.local/share/kwalletd/kdewallet.kwl.before-reset-2026-11-28"])
+        #expect(moved.map(\.displayPath) == ["~/.local/share/keyrings/login.keyring.before-reset-2026-11-28",
+                                             "~/.local/share/kwalletd/kdewallet.kwl.before-reset-2026-11-28"])
+        #expect(moved.map(\.kind) == [.gnome, .kwallet])
         let wallet = box.root + "/home/alice/.local/share/kwalletd"
         #expect(try FileSystem.listDirectory(wallet).sorted() == ["kdewallet.kwl.before-reset-2026-11-28",
                                                                  "kdewallet.salt.before-reset-2026-11-28"])
@@ -62,7 +63,7 @@ import Testing
         let found = try HomeSecretsTests.inspect(box)
         let moved = KeyringMove(paths: box.paths, account: try HomeSecretsTests.alice(box))
             .moveAside(found.keyrings, date: "2026-11-28") { _ in }
-        #expect(moved == ["~/.local/share/keyrings/login.keyring.before-reset-2026-11-28-2"])
+        #expect(moved.map(\.displayPath) == ["~/.local/share/keyrings/login.keyring.before-reset-2026-11-28-2"])
         let dir = home + "/.local/share/keyrings/"
         #expect(try String(contentsOfFile: dir + "login.keyring.before-reset-2026-11-28", encoding: .utf8) == "first")
         #expect(try String(contentsOfFile: dir + "login.keyring.before-reset-2026-11-28-2", encoding: .utf8) == "new")
@@ -159,6 +160,17 @@ import Testing
         #expect(try HomeSecretsTests.inspect(box).encryptedHome.isEmpty)
         FileManager.default.createFile(atPath: dir + "/0002", contents: Data(HomeSecretsTests.protector(source: 1, uid: 1001)))
         #expect(try HomeSecretsTests.inspect(box).encryptedHome == [.fscrypt])
+    }
+
+    @Test func aFullProtectorDirectoryIsReadOnlyUpToTheBound() throws {
+        let (box, _) = try HomeSecretsTests.home()
+        let dir = box.root + "/.fscrypt/protectors"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for n in 0..<(HomeInspector.entryLimit + 20) {
+            FileManager.default.createFile(atPath: dir + "/p\(n)", contents: Data(HomeSecretsTests.protector(source: 2, uid: nil)))
+        }
+        let found = try HomeSecretsTests.inspect(box)
+        #expect(found.incomplete && found.encryptedHome.isEmpty)
     }
 
     @Test func policyKeys() {

@@ -122,7 +122,7 @@ def test_a_gnome_login_keyring_is_set_aside_and_a_new_one_opens_with_the_new_pas
     assert aside[0].read_bytes() == original
     st = aside[0].stat()
     assert (st.st_uid, st.st_gid, st.st_mode & 0o777) == (UID["alice"], UID["alice"], 0o600)
-    assert any(f"Your old keyring is kept as ~/.local/share/keyrings/{aside[0].name}." == t for _, t in transcript)
+    assert any(f"Your old GNOME login keyring is kept as ~/.local/share/keyrings/{aside[0].name}." == t for _, t in transcript)
 
     # The real daemon makes a new login keyring with the new password, and it opens with it again.
     assert keyring_locked(box, home, PASSWORD) is False

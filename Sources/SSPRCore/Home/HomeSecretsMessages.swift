@@ -10,6 +10,11 @@ public enum HomeSecretsMessages {
                 "The saved passwords in the old one open again only with your old password."]
     }
 
+    /// After the reset: where the old one is now.
+    public static func keptAside(_ moved: KeyringMove.Moved) -> String {
+        "Your old \(moved.kind.rawValue) is kept as \(moved.displayPath)."
+    }
+
     public static func keyringKept(_ keyring: HomeSecrets.KeyringFile) -> [String] {
         ["Your \(keyring.kind.rawValue) (\(keyring.displayPath)) keeps saved passwords locked with your old password.",
          "It stays locked with the old password: after the reset its saved passwords open only with the old password."]

@@ -27,11 +27,17 @@ public struct KeyringMove {
         attempt <= 1 ? "\(file).before-reset-\(date)" : "\(file).before-reset-\(date)-\(attempt)"
     }
 
-    /// Moves every keyring of `secrets` aside; returns the display paths of the new names. Failures are logged
-    /// and skipped: the password is already changed, and a keyring left in place only means the desktop asks
-    /// for the old password, as without sspr.
-    public func moveAside(_ keyrings: [HomeSecrets.KeyringFile], date: String, log: (String) -> Void) -> [String] {
-        var moved: [String] = []
+    /// A keyring set aside: what it is and its new name ("~/.local/share/keyrings/login.keyring.before-reset-…").
+    public struct Moved: Equatable, Sendable {
+        public let kind: HomeSecrets.KeyringFile.Kind
+        public let displayPath: String
+    }
+
+    /// Moves every keyring of `secrets` aside; returns what was moved where. Failures are logged and skipped:
+    /// the password is already changed, and a keyring left in place only means the desktop asks for the old
+    /// password, as without sspr.
+    public func moveAside(_ keyrings: [HomeSecrets.KeyringFile], date: String, log: (String) -> Void) -> [Moved] {
+        var moved: [Moved] = []
         let home: DirectoryHandle?
         do { home = try HomeInspector(paths: paths, account: account).openHome() } catch {
             log("keyrings of \(account.name) not moved: \(error)")
@@ -48,7 +54,7 @@ public struct KeyringMove {
                     log("\(keyring.displayPath) of \(account.name) not moved: no free name for the date")
                     continue
                 }
-                moved.append((["~"] + keyring.directory + [aside]).joined(separator: "/"))
+                moved.append(Moved(kind: keyring.kind, displayPath: (["~"] + keyring.directory + [aside]).joined(separator: "/")))
                 for companion in keyring.companions {
                     if let status = try directory.status(companion), status.kind == .regular,
                        status.owner == account.uid, status.linkCount == 1 {

@@ -36,7 +36,7 @@ extension ResetFlow {
             conversation.log(.warning, $0)
         }
         guard !moved.isEmpty else { return }
-        conversation.log(.notice, "keyrings of \(user) set aside: " + moved.joined(separator: ", "))
-        try? conversation.show(moved.map { "Your old keyring is kept as \($0)." }, asError: false)
+        conversation.log(.notice, "keyrings of \(user) set aside: " + moved.map(\.displayPath).joined(separator: ", "))
+        try? conversation.show(moved.map(HomeSecretsMessages.keptAside), asError: false)
     }
 }
