@@ -35,7 +35,11 @@ DEBUG_BIN = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 # Debian packages the build and the tests need.
 DEPS = libpam0g-dev libcrypt-dev libsqlite3-dev liboath-dev libpwquality-dev libqrencode-dev libunistring-dev \
        pkg-config oathtool pamtester sqlite3 valgrind python3 libpam-pwquality login passwd \
-       util-linux binutils systemd python3-aiosmtpd msmtp scdoc dpkg-dev man-db zbar-tools python3-pil cracklib-runtime
+       util-linux binutils systemd python3-aiosmtpd msmtp scdoc dpkg-dev man-db zbar-tools python3-pil cracklib-runtime \
+       gnome-keyring libpam-gnome-keyring ecryptfs-utils fscrypt libnss-wrapper dbus e2fsprogs
+# Packages whose installation enables a pam-auth-update profile of their own: the tests only need their
+# programs, so make deps takes the profiles it just enabled out of this machine's login stack again.
+PAM_PROFILE_PACKAGES = ecryptfs-utils:ecryptfs-utils libpam-gnome-keyring:gnome-keyring
 
 .PHONY: all build deps test test-swift test-pam bench clean fuzz stress module toolchain
 
@@ -62,6 +66,9 @@ deps:
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing: $$missing"; \
 	    (apt-get install -y --no-install-recommends $$missing || (apt-get update && apt-get install -y --no-install-recommends $$missing)); \
+	    for pp in $(PAM_PROFILE_PACKAGES); do \
+	      case " $$missing " in *" $${pp%%:*} "*) DEBIAN_FRONTEND=noninteractive pam-auth-update --package --remove $${pp##*:};; esac; \
+	    done; \
 	  else echo "missing Debian packages (run make deps as root): $$missing"; exit 1; fi; \
 	fi
 	@python3 -c 'import pytest' 2>/dev/null || python3 -m pip install -q pytest
