@@ -18,13 +18,6 @@ with warnings.catch_warnings():
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 FIXTURES = REPO / "Tests" / "Fixtures"
-BIN = Path(os.environ.get("SSPR_BIN") or (REPO / ".build" / "release")).resolve()
-MODULE_FILE = Path(os.environ.get("SSPR_MODULE") or (REPO / ".build" / "pam" / "pam_sspr.so")).resolve()
-HELPER = BIN / "sspr-reset"
-# How a stack line names the module: the file and the helper it starts (the build, not /usr/libexec).
-MODULE = f"{MODULE_FILE} helper={HELPER}"
-SSPR = BIN / "sspr"
-SSPRD = BIN / "ssprd"
 DRIVER_SOURCE = REPO / "Tests" / "pam" / "pam_driver.c"
 # The namespace helpers the e2e and install suites share.
 SUPPORT = REPO / "Tests" / "support"
@@ -32,6 +25,10 @@ SUPPORT = REPO / "Tests" / "support"
 # One stepped-driver implementation for both suites (Tests/pam/stress_support.py).
 sys.path.insert(0, str(REPO / "Tests" / "pam"))
 from stress_support import PamRun as _SteppedRun  # noqa: E402
+# The built programs, as the PAM suite names them (the module with helper= pointing at the build).
+from conftest import BIN, HELPER, MODULE, MODULE_FILE, SSPR  # noqa: E402,F401
+
+SSPRD = BIN / "ssprd"
 
 OFFER = "Forgot your password? Type yes to reset it, or press Enter to try again: "
 NOT_AVAILABLE = "Password reset is not available for this account."

@@ -61,6 +61,23 @@ def reset_dialogue(child, password_prompt="Password: ", final=True):
         child.expect(re.escape(RESET_DONE))
 
 
+def pamtester_reset_then_login(program, args):
+    """pamtester (possibly under setpriv): a reset, then the new password through pam_unix."""
+    child = spawn(program, args, "reset")
+    reset_dialogue(child)
+    child.expect("successfully authenticated")
+    child.expect(pexpect.EOF)
+    child.close()
+    res["reset_exit"] = (child.exitstatus, child.signalstatus)
+    child = spawn(program, args, "new")
+    child.expect("Password: ")
+    child.sendline(NEW)
+    child.expect("successfully authenticated")
+    child.expect(pexpect.EOF)
+    child.close()
+    res["new_exit"] = (child.exitstatus, child.signalstatus)
+
+
 def shell_works(child):
     child.sendline(MARK)
     child.expect(MARK_RE)
@@ -158,19 +175,7 @@ PrintLastLog no
     sshd_log.close()
     res["sshd_log"] = open(os.path.join(ns.work, "sshd.log")).read()[-3000:]
 elif front == "pamtester":
-    child = spawn("pamtester", ["sspr-test", USER, "authenticate"], "reset")
-    reset_dialogue(child)
-    child.expect("successfully authenticated")
-    child.expect(pexpect.EOF)
-    child.close()
-    res["reset_exit"] = (child.exitstatus, child.signalstatus)
-    child = spawn("pamtester", ["sspr-test", USER, "authenticate"], "new")
-    child.expect("Password: ")
-    child.sendline(NEW)
-    child.expect("successfully authenticated")
-    child.expect(pexpect.EOF)
-    child.close()
-    res["new_exit"] = (child.exitstatus, child.signalstatus)
+    pamtester_reset_then_login("pamtester", ["sspr-test", USER, "authenticate"])
 elif front == "locker":
     helper = module.split("helper=", 1)[1].split()[0]
     ssprd = subprocess.Popen([os.path.join(os.path.dirname(sspr), "ssprd"), "--reset-socket", "/run/sspr/reset.sock",
@@ -180,19 +185,7 @@ elif front == "locker":
             break
         time.sleep(0.05)
     as_user = [f"--reuid={uid}", f"--regid={gid}", "--init-groups", "pamtester", "kde", USER, "authenticate"]
-    child = spawn("setpriv", as_user, "reset")
-    reset_dialogue(child)
-    child.expect("successfully authenticated")
-    child.expect(pexpect.EOF)
-    child.close()
-    res["reset_exit"] = (child.exitstatus, child.signalstatus)
-    child = spawn("setpriv", as_user, "new")
-    child.expect("Password: ")
-    child.sendline(NEW)
-    child.expect("successfully authenticated")
-    child.expect(pexpect.EOF)
-    child.close()
-    res["new_exit"] = (child.exitstatus, child.signalstatus)
+    pamtester_reset_then_login("setpriv", as_user)
     res["caller_uid_was"] = uid
     ssprd.terminate()
     ssprd.wait(timeout=20)

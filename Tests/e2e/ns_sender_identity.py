@@ -82,15 +82,21 @@ hostile = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "TERM": "dumb", "LANG": "C",
            "MAILRC": os.path.join(home, ".mailrc")}
 su = ["sh", "-c", f'ulimit -S -f 1; ulimit -c unlimited; cd {home}; exec setpriv --reuid={auid} --regid={agid} '
       f'--init-groups su {VICTIM} -c true']
-child = spawn(su[0], su[1:], "attack", env=hostile)
-child.expect("Password: ")
-child.sendline("not-the-password")
-child.expect(re.escape(OFFER.rstrip()))
-child.sendline("yes")
-child.expect(r"Choose a method \[1-\d\]: ")
-menu = logs["attack"].getvalue()
-number = re.search(r"(\d)\. Code by e-mail", menu).group(1)
-child.sendline(number)
+
+
+def su_choosing(name, method):
+    """su by the attacker: a wrong password, yes, and `method` picked from the menu."""
+    child = spawn(su[0], su[1:], name, env=hostile)
+    child.expect("Password: ")
+    child.sendline("not-the-password")
+    child.expect(re.escape(OFFER.rstrip()))
+    child.sendline("yes")
+    child.expect(r"Choose a method \[1-\d\]: ")
+    child.sendline(re.search(r"(\d)\. " + re.escape(method), logs[name].getvalue()).group(1))
+    return child
+
+
+child = su_choosing("attack", "Code by e-mail")
 child.expect("Code sent to [^:]*: ")
 sent = [m for m in messages() if m not in before]
 res["attack_mails"] = len(sent)
@@ -99,14 +105,7 @@ child.close(force=True)
 
 # The notice: su killed the moment the success line appears.
 before = set(messages())
-child = spawn(su[0], su[1:], "killed", env=hostile)
-child.expect("Password: ")
-child.sendline("not-the-password")
-child.expect(re.escape(OFFER.rstrip()))
-child.sendline("yes")
-child.expect(r"Choose a method \[1-\d\]: ")
-number = re.search(r"(\d)\. Recovery code", logs["killed"].getvalue()).group(1)
-child.sendline(number)
+child = su_choosing("killed", "Recovery code")
 child.expect("Recovery code: ")
 child.sendline(codes[0])
 child.expect("New password: ")

@@ -282,15 +282,20 @@ def test_helper_identity_is_clean_root_even_when_started_by_su_like_caller(sandb
     assert fds == ["fd 0", "fd 1", "fd 2", "fd 3", "fd 4", "fd 5"], fds  # 4: the report, 5: opendir's own
 
 
+def authtok_recorder(box):
+    """A program for pam_exec expose_authtok that writes down the PAM_AUTHTOK it is given."""
+    seen, script = box.root / "authtok-seen", box.root / "record-authtok"
+    script.write_text(f"#!/bin/sh\ncat > {seen}\n")
+    os.chmod(script, 0o755)
+    return seen, script
+
+
 def test_new_password_is_handed_on_as_pam_authtok(sandbox, tmp_path):
     """on_success = login: the module after pam_sspr (here pam_exec expose_authtok, standing in for
     pam_gnome_keyring / pam_kwallet) gets the new password as PAM_AUTHTOK without asking for it."""
     box = sandbox
     codes = enrol_codes(box, "alice")
-    seen = box.root / "authtok-seen"
-    script = box.root / "record-authtok"
-    script.write_text(f"#!/bin/sh\ncat > {seen}\n")
-    os.chmod(script, 0o755)
+    seen, script = authtok_recorder(box)
     box.stack(auth=[f"auth [success=ok default=die] {MODULE_FILE} helper={HELPER} root={box.root}",
                     f"auth required pam_exec.so expose_authtok quiet {script}"], session=False)
     new = "Handed-on-Pw-42x"
@@ -306,10 +311,7 @@ def test_relogin_hands_nothing_on(sandbox):
     box = sandbox
     box.policy("on_success = relogin\n")
     codes = enrol_codes(box, "alice")
-    seen = box.root / "authtok-seen"
-    script = box.root / "record-authtok"
-    script.write_text(f"#!/bin/sh\ncat > {seen}\n")
-    os.chmod(script, 0o755)
+    seen, script = authtok_recorder(box)
     box.stack(auth=[f"auth optional {MODULE_FILE} helper={HELPER} root={box.root}",
                     f"auth optional pam_exec.so expose_authtok quiet {script}", "auth required pam_deny.so"],
               session=False)
