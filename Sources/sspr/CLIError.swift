@@ -6,11 +6,19 @@ import SSPRCore
 struct CLIError: Error, CustomStringConvertible {
     let code: Int32
     let message: String
+    /// The daemon said InvalidCode: the caller may ask for the next code (the message is translated, so
+    /// callers test this, never the words).
+    var isWrongCode = false
 
     static func failed(_ message: String) -> CLIError { CLIError(code: 1, message: message) }
     static func usage(_ message: String) -> CLIError { CLIError(code: 2, message: message) }
     static func notPermitted(_ message: String) -> CLIError { CLIError(code: 3, message: message) }
     static func daemonUnreachable(_ message: String) -> CLIError { CLIError(code: 4, message: message) }
+    static func wrongCode(_ message: String) -> CLIError {
+        var error = CLIError(code: 1, message: message)
+        error.isWrongCode = true
+        return error
+    }
 
     init(code: Int32, message: String) {
         self.code = code
