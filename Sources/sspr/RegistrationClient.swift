@@ -140,6 +140,12 @@ final class RegistrationClient {
 
     static func cliError(_ name: String, _ parameters: [String: JSONValue]) -> CLIError {
         let short = name.split(separator: ".").last.map(String.init) ?? name
+        var error = message(for: short, parameters)
+        error.daemonError = RegistrationError(rawValue: short)
+        return error
+    }
+
+    private static func message(for short: String, _ parameters: [String: JSONValue]) -> CLIError {
         let reason = parameters["reason"]?.string
         switch RegistrationError(rawValue: short) {
         case .permissionDenied?: return .notPermitted(reason.map { translated("not permitted: {reason}", ["reason": $0]) } ?? translated("not permitted"))
@@ -149,7 +155,7 @@ final class RegistrationClient {
             return .notPermitted(translated("locked out until {time} (too many wrong proofs)", ["time": until]))
         case .noSuchUser?: return .failed(translated("no such account"))
         case .notAllowedByPolicy?: return .failed(translated("the policy does not allow {method}", ["method": parameters["method"]?.string ?? translated("that method")]))
-        case .invalidCode?: return .wrongCode(translated("that code was not right"))
+        case .invalidCode?: return .failed(translated("that code was not right"))
         case .notRegistered?: return .failed(translated("not registered"))
         case .notAvailable?: return .failed(translated("not available for this account; an administrator must look (sspr admin check)"))
         case .rateLimited?: return .failed(reason ?? translated("too many requests; wait a minute"))
