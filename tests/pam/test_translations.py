@@ -207,6 +207,8 @@ def test_cli_speaks_german_under_lang_de(installed, sandbox):
     assert r.returncode == 2 and r.stderr.decode().strip() == 'sspr: unbekannte Methode "bogus"'
     r = run_cli(installed, sandbox, "fr_FR.UTF-8", "add", "bogus", "--user", "alice")
     assert r.returncode == 2 and r.stderr.decode().strip() == "sspr: méthode inconnue « bogus »"
+    r = run_cli(installed, sandbox, "es_ES.UTF-8", "admin", "unlock", "nadie")
+    assert r.returncode == 1 and r.stderr.decode().strip() == "sspr: no existe la cuenta: nadie"
     # The same program under the C locale: the English words scripts rely on.
     r = run_cli(installed, sandbox, "C", "status", "--user", "alice")
     assert "Account:            alice" in r.stdout.decode()
