@@ -132,6 +132,7 @@ SYSCONFDIR ?= /etc
 LOCALSTATEDIR ?= /var
 LIBEXECDIR ?= $(PREFIX)/libexec
 HELPER_PATH = $(LIBEXECDIR)/sspr/sspr-reset
+CATALOGDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/systemd/catalog,$(PREFIX)/lib/systemd/catalog)
 STOREDIR ?= $(LOCALSTATEDIR)/lib/sspr
 PAMCONFIGDIR ?= /usr/share/pam-configs
 UNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
@@ -189,7 +190,7 @@ completions: $(if $(NO_BUILD),,build-dist) $(COMPLETIONS)
 # Files only, under DESTDIR: what make install and make deb share. Never overwrites an existing config file.
 install-files: man completions
 	@set -e; D="$(DESTDIR)"; \
-	for d in "$(SECURITYDIR)" "$(BINDIR)" "$(SBINDIR)" "$(LIBEXECDIR)/sspr" "$(UNITDIR)" "$(PAMCONFIGDIR)" "$(SYSCONFDIR)/security" \
+	for d in "$(SECURITYDIR)" "$(BINDIR)" "$(SBINDIR)" "$(LIBEXECDIR)/sspr" "$(UNITDIR)" "$(CATALOGDIR)" "$(PAMCONFIGDIR)" "$(SYSCONFDIR)/security" \
 	         "$(MANDIR)/man1" "$(MANDIR)/man5" "$(MANDIR)/man8" "$(BASHCOMPDIR)" "$(ZSHCOMPDIR)" "$(FISHCOMPDIR)"; do \
 	  install -d -m 0755 $(OWN) "$$D$$d"; done; \
 	install -d -m 0700 $(OWN) "$$D$(STOREDIR)"; chmod 0700 "$$D$(STOREDIR)"; \
@@ -200,6 +201,7 @@ install-files: man completions
 	sed 's|/usr/libexec/sspr/sspr-reset|$(HELPER_PATH)|' systemd/sspr-reset@.service > .build/sspr-reset@.service; \
 	install -m 0644 $(OWN) .build/sspr-reset@.service "$$D$(UNITDIR)/sspr-reset@.service"; \
 	install -m 0644 $(OWN) systemd/sspr-reset.socket "$$D$(UNITDIR)/sspr-reset.socket"; \
+	install -m 0644 $(OWN) systemd/sspr.catalog "$$D$(CATALOGDIR)/sspr.catalog"; \
 	sed 's|/usr/sbin/ssprd|$(SBINDIR)/ssprd|' systemd/ssprd.service > .build/ssprd.service; \
 	install -m 0644 $(OWN) .build/ssprd.service "$$D$(UNITDIR)/ssprd.service"; \
 	install -m 0644 $(OWN) systemd/ssprd.socket "$$D$(UNITDIR)/ssprd.socket"; \
@@ -245,6 +247,7 @@ uninstall:
 	fi; \
 	rm -f "$$D$(PAMCONFIGDIR)/sspr" "$$D$(UNITDIR)/ssprd.socket" "$$D$(UNITDIR)/ssprd.service" \
 	      "$$D$(UNITDIR)/sspr-reset.socket" "$$D$(UNITDIR)/sspr-reset@.service" "$$D$(HELPER_PATH)" \
+	      "$$D$(CATALOGDIR)/sspr.catalog" \
 	      "$$D$(SECURITYDIR)/pam_sspr.so" "$$D$(BINDIR)/sspr" "$$D$(SBINDIR)/ssprd" \
 	      "$$D$(MANDIR)/man1/sspr.1.gz" "$$D$(MANDIR)/man5/sspr.conf.5.gz" "$$D$(MANDIR)/man8/ssprd.8.gz" \
 	      "$$D$(MANDIR)/man8/pam_sspr.8.gz" "$$D$(BASHCOMPDIR)/sspr" "$$D$(ZSHCOMPDIR)/_sspr" "$$D$(FISHCOMPDIR)/sspr.fish"; \

@@ -35,6 +35,7 @@ struct AdminAudit: ParsableCommand {
                        tty: text("tty"), rhost: text("rhost"), actor: text("actor"), detail: text("detail"))
         }
         if json { try JSONOutput.print(rows); return }
+        // Every field goes through TerminalText: a name typed at a login prompt must not drive the terminal.
         for r in rows {
             var line = "\(r.time) \(r.event) user=\(r.user)"
             if !r.method.isEmpty { line += " method=\(r.method)" }
@@ -44,7 +45,7 @@ struct AdminAudit: ParsableCommand {
             if !r.rhost.isEmpty { line += " rhost=\(r.rhost)" }
             if !r.actor.isEmpty { line += " actor=\(r.actor)" }
             if !r.detail.isEmpty { line += " (\(r.detail))" }
-            print(line)
+            print(TerminalText.escaped(line))
         }
     }
 }

@@ -1,5 +1,7 @@
 """What the caller of su can do to the mail sender and to the notice (issue 11): nothing. See
 ns_sender_identity.py for the scenario."""
+import subprocess
+
 from e2e_support import box, driver  # noqa: F401 (fixtures)
 from e2e_support import MODULE, SSPR, host_state, run_ns
 
@@ -23,3 +25,7 @@ def test_su_caller_controls_neither_the_sender_nor_the_notice(driver):
     # su was killed at the success line; the notice went out anyway.
     assert res["new_works"]
     assert "your password was reset" in res["notice"] and "victim@example.com" in res["notice"], res["transcripts"]
+    # The notice's time is on the machine's clock (/etc/localtime), not on the caller's TZ (Kiritimati, +14).
+    when = next(l for l in res["notice"].splitlines() if l.startswith("When:"))
+    zone = subprocess.run(["date", "+%Z"], env={}, capture_output=True, text=True, check=True).stdout.strip()
+    assert f" {zone} (" in when and "+14" not in when, when

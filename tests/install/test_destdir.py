@@ -15,6 +15,7 @@ EXPECTED = {
     "usr/libexec/sspr/sspr-reset": 0o755,
     "lib/systemd/system/sspr-reset.socket": 0o644,
     "lib/systemd/system/sspr-reset@.service": 0o644,
+    "usr/lib/systemd/catalog/sspr.catalog": 0o644,
     "lib/systemd/system/ssprd.service": 0o644,
     "lib/systemd/system/ssprd.socket": 0o644,
     "usr/share/pam-configs/sspr": 0o644,

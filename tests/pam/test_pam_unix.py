@@ -73,6 +73,17 @@ res["after_new"] = drive("unix-only", {"Password: ": new})
 res["after_old"] = drive("unix-only", {"Password: ": old})
 # A normal password login through the full stack: pam_unix succeeds, the module is never asked.
 res["login_new"] = drive("login", {"Password: ": new})
+
+# The hash a reset wrote against the one passwd's own PAM path writes here (chpasswd through common-password):
+# the same method and cost parameters (everything between the method id and the salt).
+def hash_of(name):
+    return next(l.split(":")[1] for l in open("/etc/shadow").read().split("\n") if l.startswith(name + ":"))
+def setting(h):
+    parts = h.split("$")
+    return [parts[1]] + parts[2:-2] if h.startswith("$") else ["des"]
+res["reset_setting"] = setting(hash_of(user))
+subprocess.run(["chpasswd"], input=f"{user}:Third-pass-Unix-3\n".encode(), check=True, capture_output=True)
+res["chpasswd_setting"] = setting(hash_of(user))
 print(json.dumps(res))
 '''
 
@@ -103,3 +114,6 @@ def test_reset_through_the_real_stack_then_pam_unix_accepts_only_the_new_passwor
     assert res["after_old"]["code"] == 7
     assert res["login_new"]["code"] == 0 and res["login_new"]["transcript"] == [["PROMPT_OFF", "Password: "]]
     assert res["etc_is_copy"] and "sspr.db" in res["store_files"], "sspr used the private store"
+    # The reset hashed as passwd does on this system (Debian 12 stock: yescrypt at cost 5, not login.defs' SHA512).
+    print("reset:", res["reset_setting"], "chpasswd:", res["chpasswd_setting"])
+    assert res["reset_setting"] == res["chpasswd_setting"]

@@ -61,6 +61,22 @@ def test_reset_with_authenticator_code(sandbox):
     assert NEW not in audit
 
 
+def test_debian_stock_login_defs_and_common_password_write_yescrypt(sandbox):
+    """Debian 12's login.defs says SHA512 and its PAM password stack says yescrypt; passwd writes yescrypt, and so
+    must a reset (the files are the stock ones, under the sandbox root)."""
+    import shutil
+    from conftest import FIXTURES
+    shutil.copy(FIXTURES / "debian12-etc" / "login.defs", sandbox.root / "etc/login.defs")
+    shutil.copytree(FIXTURES / "debian12-etc" / "pam.d", sandbox.root / "etc/pam.d")
+    sandbox.sspr("admin", "enroll", "alice", "totp", "--secret", BASE32)
+    script = Script({OFFER: "yes", "Authenticator app code: ": lambda _: totp_now(BASE32),
+                     "New password: ": NEW, "Retype new password: ": NEW})
+    _, results = sandbox.pam("alice", script)
+    assert results["authenticate"] == PAM_SUCCESS
+    new_hash = shadow_hash(sandbox, "alice")
+    assert new_hash.startswith("$y$j9T$") and verify_password(new_hash, NEW)
+
+
 def test_reset_with_recovery_code_and_relogin(sandbox):
     sandbox.policy("on_success = relogin\n")
     codes = enrol_codes(sandbox, "alice")

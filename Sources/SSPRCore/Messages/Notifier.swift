@@ -29,7 +29,8 @@ public struct Notifier {
         case .passIssued: what = "A temporary access pass was issued for your account \(user) by the helpdesk."
         }
         var body = "\(what)\n\n"
-        body += "When:    \(SystemClock.localTime(time)) (\(SystemClock.utcTimestamp(time)))\n"
+        // The machine's zone from /etc/localtime, never the TZ of whoever started this process.
+        body += "When:    \(SystemTimeZone.load(paths: sender.paths).format(time)) (\(SystemClock.utcTimestamp(time)))\n"
         body += "Where:   \(policy.hostLabel), service \(MessageSender.bodySafe(context.service)), terminal \(MessageSender.bodySafe(context.tty))"
         if !context.rhost.isEmpty { body += ", from host \(MessageSender.bodySafe(context.rhost))" }
         body += "\n\nIf this was not you, "

@@ -59,6 +59,8 @@ public struct Policy: Equatable, Sendable {
     public var helpdesk: String? = nil
     /// Absolute path as written in the policy (the sandbox root is applied by `SystemPaths`-aware callers).
     public var store = "/var/lib/sspr/sspr.db"
+    /// Audit records older than this many days are pruned; 0 keeps them all.
+    public var auditDays = 400
 
     public init() {}
 

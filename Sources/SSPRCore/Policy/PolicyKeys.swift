@@ -95,6 +95,7 @@ enum PolicyKeys {
             p.store = v
             return nil
         },
+        "audit_days": { p, v in integer(v, 0...3650) { p.auditDays = $0 } },
     ]
 
     static func splitList(_ value: String) -> [String] {
