@@ -72,8 +72,9 @@ def localized(sandbox, installed, driver, tmp_path):
     """The sandbox with the installed helper in its stack and the driver started inside the namespace."""
     prefix, _, wrapper = installed
     module = f"{MODULE_FILE} helper={prefix}/libexec/sspr/sspr-reset root={sandbox.root}"
-    sandbox.stack(auth=[f"auth [success=1 default=ignore] {module}", "auth requisite pam_deny.so",
-                        "auth required pam_permit.so"], session=False)
+    (sandbox.confdir / "login").write_text("\n".join([
+        f"auth [success=1 default=ignore] {module}", "auth requisite pam_deny.so", "auth required pam_permit.so",
+        f"session optional {module}"]) + "\n")
     launcher = tmp_path / "driver-in-namespace"
     launcher.write_text(f"#!/bin/sh\nexec '{wrapper}' '{driver}' \"$@\"\n")
     os.chmod(launcher, 0o755)
@@ -166,6 +167,15 @@ def test_spanish_mismatched_passwords_in_spanish(localized):
     assert ("ERROR", "Las contraseñas no coinciden.") in transcript
     assert ("INFO", "Su contraseña se ha restablecido.") in transcript
     assert results["authenticate"] == PAM_SUCCESS
+
+
+def test_session_reminder_in_french(localized):
+    localized.policy("require_registration = yes\n")
+    enrol_codes(localized, "judy")  # creates the store
+    transcript, results = localized.pam("alice", Script({OFFER["fr"]: ""}), extra=("--session", "--locale", "fr_FR.UTF-8"))
+    assert ("INFO", "Configurez la réinitialisation du mot de passe pour pouvoir récupérer votre compte : sspr register") \
+        in transcript
+    assert results["open_session"] == 0
 
 
 def test_a_locale_that_is_not_installed_leaves_english(localized, driver):
