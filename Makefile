@@ -35,7 +35,11 @@ DEBUG_BIN = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 # Debian packages the build and the tests need.
 DEPS = libpam0g-dev libcrypt-dev libsqlite3-dev liboath-dev libpwquality-dev libqrencode-dev libunistring-dev \
        pkg-config oathtool pamtester sqlite3 valgrind python3 libpam-pwquality login passwd \
-       util-linux binutils systemd python3-aiosmtpd msmtp scdoc dpkg-dev man-db zbar-tools python3-pil cracklib-runtime
+       util-linux binutils systemd python3-aiosmtpd msmtp scdoc dpkg-dev man-db zbar-tools python3-pil cracklib-runtime \
+       gnome-keyring libpam-gnome-keyring ecryptfs-utils fscrypt libnss-wrapper dbus e2fsprogs
+# Packages whose installation enables a pam-auth-update profile of their own: the tests only need their
+# programs, so make deps takes the profiles it just enabled out of this machine's login stack again.
+PAM_PROFILE_PACKAGES = ecryptfs-utils:ecryptfs-utils libpam-gnome-keyring:gnome-keyring
 
 .PHONY: all build deps test test-swift test-pam bench clean fuzz stress module toolchain
 
@@ -62,6 +66,9 @@ deps:
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing: $$missing"; \
 	    (apt-get install -y --no-install-recommends $$missing || (apt-get update && apt-get install -y --no-install-recommends $$missing)); \
+	    for pp in $(PAM_PROFILE_PACKAGES); do \
+	      case " $$missing " in *" $${pp%%:*} "*) DEBIAN_FRONTEND=noninteractive pam-auth-update --package --remove $${pp##*:};; esac; \
+	    done; \
 	  else echo "missing Debian packages (run make deps as root): $$missing"; exit 1; fi; \
 	fi
 	@python3 -c 'import pytest' 2>/dev/null || python3 -m pip install -q pytest
@@ -78,7 +85,7 @@ test-swift:
 test-pam-build: build
 
 test-pam: test-pam-build
-	SSPR_BIN="$(RELEASE_BIN)" SSPR_MODULE="$(abspath $(MODULE))" python3 -m pytest -q -p no:cacheprovider tests/pam
+	SSPR_BIN="$(RELEASE_BIN)" SSPR_MODULE="$(abspath $(MODULE))" python3 -m pytest -q -p no:cacheprovider Tests/pam
 
 # Figures, never pass/fail (bench/README.md). Runs as root; writes only under /tmp/sspr-bench-*.
 BENCH_USERS ?= 100000
@@ -112,7 +119,7 @@ fuzz:
 STRESS_SCALE ?= 5
 stress: test-pam-build
 	SSPR_STRESS_SCALE=$(STRESS_SCALE) SSPR_BIN="$(RELEASE_BIN)" SSPR_MODULE="$(abspath $(MODULE))" python3 -m pytest -q -p no:cacheprovider \
-	  tests/pam/test_races.py tests/pam/test_shadow_faults.py tests/pam/test_conversation_faults.py
+	  Tests/pam/test_races.py Tests/pam/test_shadow_faults.py Tests/pam/test_conversation_faults.py
 
 # --- install, package, man, demo (issue 7) ---
 #   sudo make install    build-deps, a release build, files under DESTDIR/PREFIX; with DESTDIR empty also the
@@ -121,7 +128,7 @@ stress: test-pam-build
 #   make deb             sspr_$(VERSION)_<arch>.deb with dpkg-deb;  make deb-check: lintian on it
 #   make man             roff pages from man/*.scd (scdoc) into .build/man
 #   sudo make demo       a sandboxed reset through the real libpam; never touches the host's accounts
-#   make test-install    tests/install (DESTDIR install, install/uninstall in a mount namespace, man, demo)
+#   make test-install    Tests/install (DESTDIR install, install/uninstall in a mount namespace, man, demo)
 # Install-only knobs: NO_BUILD=1 installs what is built already; ENABLE_PAM=no skips pam-auth-update.
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0)
 BINDIR ?= $(PREFIX)/bin
@@ -305,14 +312,14 @@ demo: $(if $(NO_BUILD),,build)
 
 # Packaging tests: DESTDIR file set, install/uninstall for real inside a mount namespace, the .deb, man pages, demo.
 test-install: build-dist man completions build
-	SSPR_BIN="$(RELEASE_BIN)" SSPR_MODULE="$(abspath $(MODULE))" SSPR_DIST_BIN="$(abspath $(DIST_BIN))" python3 -m pytest -q -p no:cacheprovider tests/install
+	SSPR_BIN="$(RELEASE_BIN)" SSPR_MODULE="$(abspath $(MODULE))" SSPR_DIST_BIN="$(abspath $(DIST_BIN))" python3 -m pytest -q -p no:cacheprovider Tests/install
 
 # --- e2e and attack matrix (issue 6) ---
 # Real front ends (login, su, sshd keyboard-interactive, pamtester, sudo -n) on a pty in private mount + pid
 # namespaces with throwaway accounts; the attack matrix (guessing, single use, enumeration, store hygiene,
 # secrets in cores/logs/files). The host's files are compared before and after. Runs as root.
 DEPS += openssh-server openssh-client sudo python3-pexpect gdb
-E2E_PYTEST = SSPR_BIN="$(RELEASE_BIN)" SSPR_MODULE="$(abspath $(MODULE))" python3 -m pytest -q -p no:cacheprovider -s tests/e2e
+E2E_PYTEST = SSPR_BIN="$(RELEASE_BIN)" SSPR_MODULE="$(abspath $(MODULE))" python3 -m pytest -q -p no:cacheprovider -s Tests/e2e
 .PHONY: e2e stress-e2e fuzz-all
 e2e: test-pam-build
 	$(E2E_PYTEST)

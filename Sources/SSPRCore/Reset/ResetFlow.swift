@@ -65,8 +65,11 @@ public struct ResetFlow {
         let change = PasswordChange.prepare(paths: paths, policy: policy, user: user, account: account, conversation: conversation)
         var progress = ResetProgress()
         let newPassword: SecretBytes
+        var keyrings = KeyringsToMove()
         do throws(SSPRError) {
             try proveIdentity(user: user, plan: plan, engine: engine, conversation: conversation, progress: &progress)
+            // What the old password also locks is said now, before a new one is asked (and nothing spent).
+            keyrings = try checkHome(user: user, engine: engine, conversation: conversation, progress: &progress)
             progress.stage = .choosingPassword
             newPassword = try choosePassword(change, conversation: conversation, progress: &progress)
             progress.stage = .writing
@@ -79,6 +82,7 @@ public struct ResetFlow {
         conversation.log(.notice, "password of \(sanitisedName(user)) reset with " + used.map(\.rawValue).joined(separator: ","))
         let signIn = policy.onSuccess == .login
         try? conversation.show(signIn ? [ResetMessages.resetDone] : [ResetMessages.resetDone, ResetMessages.loginAgain], asError: false)
+        moveKeyrings(keyrings, user: user, engine: engine, conversation: conversation)
         // After the success message: clearing the counters, the audit record and the notices (bounded by the
         // sender's timeout) never delay it.
         do {

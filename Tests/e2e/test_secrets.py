@@ -16,7 +16,7 @@ from e2e_support import MODULE, REPO, SSPR, SSPRD, host_state, run_ns
 @pytest.fixture(scope="module")
 def run(driver):
     before = host_state()
-    res = run_ns("ns_secrets.py", MODULE, SSPR, SSPRD, driver, REPO / "tests/pam/varlink_client.py")
+    res = run_ns("ns_secrets.py", MODULE, SSPR, SSPRD, driver, REPO / "Tests/pam/varlink_client.py")
     assert host_state() == before
     print("\n" + json.dumps({k: res[k] for k in ("cores", "syslog_lines", "syslog_found", "files")}, indent=1))
     return res

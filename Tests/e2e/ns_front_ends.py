@@ -1,4 +1,4 @@
-"""Inside a private namespace (see nsenv.py): a throwaway account forgets its password, resets it through a
+"""Inside a private namespace (see Tests/support/namespace_env.py): a throwaway account forgets its password, resets it through a
 real front end on a pseudo-terminal (pexpect), then logs in with the new password through the real pam_unix.
 
   python3 ns_front_ends.py MODULE SSPR DRIVER FRONTEND      FRONTEND: login | su | sshd | pamtester | sudo | locker
@@ -16,7 +16,7 @@ import time
 
 import pexpect
 
-from nsenv import NOT_AVAILABLE, OFFER, RESET_DONE, Namespace, done, sh, wait_for_port
+from namespace_env import NOT_AVAILABLE, OFFER, RESET_DONE, Namespace, done, sh, wait_for_port
 
 module, sspr, driver, front = sys.argv[1:5]
 USER, OLD, NEW = "sspr-e2e-user", "Old-e2e-Pass-1", "New-e2e-Pass-2"

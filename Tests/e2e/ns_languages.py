@@ -1,6 +1,6 @@
-"""Inside a private namespace (see nsenv.py): login(1) on a pseudo-terminal with LANG=de_DE.UTF-8. The account
-forgets its password, answers the German offer with "ja", resets with a recovery code, then logs in with the new
-password through the real pam_unix.
+"""Inside a private namespace (see Tests/support/namespace_env.py): login(1) on a pseudo-terminal with
+LANG=de_DE.UTF-8. The account forgets its password, answers the German offer with "ja", resets with a recovery
+code, then logs in with the new password through the real pam_unix.
 
   python3 ns_languages.py MODULE SSPR REPO
 
@@ -15,7 +15,7 @@ import time
 
 import pexpect
 
-from nsenv import Namespace, done, sh
+from namespace_env import Namespace, done, sh
 
 module, sspr, repo = sys.argv[1:4]
 USER, OLD, NEW = "sspr-e2e-user", "Old-e2e-Pass-1", "New-e2e-Pass-2"

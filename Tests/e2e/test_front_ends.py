@@ -1,7 +1,7 @@
 """The reset through real login programs (login, su, sshd keyboard-interactive, pamtester, and pamtester run as
 the user like a screen locker) on a pseudo-terminal,
 then a login with the new password through the real pam_unix; sudo -n and a conversation-less application
-neither prompt nor hang. Each runs in its own mount + pid namespace (nsenv.py); the host's files are
+neither prompt nor hang. Each runs in its own mount + pid namespace (Tests/support/namespace_env.py); the host's files are
 compared before and after."""
 import pytest
 

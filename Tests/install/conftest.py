@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+# The namespace helpers the e2e and install suites share (scripts run in a namespace import them).
+NS_ENV = {**os.environ, "PYTHONPATH": str(REPO / "Tests" / "support")}
 DIST_BIN = Path(os.environ.get("SSPR_DIST_BIN") or (REPO / ".build" / "dist" / "release"))
 DEV_BIN = Path(os.environ.get("SSPR_BIN") or (REPO / ".build" / "release"))
 MULTIARCH = subprocess.run(["gcc", "-print-multiarch"], capture_output=True, text=True).stdout.strip() or "x86_64-linux-gnu"
@@ -63,5 +65,5 @@ def host_untouched():
 @pytest.fixture(scope="session")
 def driver(tmp_path_factory):
     out = tmp_path_factory.mktemp("driver") / "pam_driver"
-    subprocess.run(["gcc", "-O1", "-o", str(out), str(REPO / "tests/pam/pam_driver.c"), "-lpam"], check=True)
+    subprocess.run(["gcc", "-O1", "-o", str(out), str(REPO / "Tests/pam/pam_driver.c"), "-lpam"], check=True)
     return out

@@ -1,4 +1,4 @@
-"""Inside a private namespace (nsenv.py): the store at /var/lib/sspr/sspr.db is made untrustworthy in every way
+"""Inside a private namespace (Tests/support/namespace_env.py): the store at /var/lib/sspr/sspr.db is made untrustworthy in every way
 the module must refuse (wrong owner, group/other access, symlink, hard link, FIFO, directory, empty, truncated,
 garbage, missing; the directory likewise), and for each case: the reset is refused ("not available", non
 success, no proof asked) and a normal password login through pam_unix on the same stack still works.
@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-from nsenv import NOT_AVAILABLE, OFFER, Namespace, done
+from namespace_env import NOT_AVAILABLE, OFFER, Namespace, done
 
 module, sspr, driver = sys.argv[1:4]
 USER, PW = "sspr-hyg-user", "Real-Password-9"

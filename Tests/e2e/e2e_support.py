@@ -25,10 +25,12 @@ HELPER = BIN / "sspr-reset"
 MODULE = f"{MODULE_FILE} helper={HELPER}"
 SSPR = BIN / "sspr"
 SSPRD = BIN / "ssprd"
-DRIVER_SOURCE = REPO / "tests" / "pam" / "pam_driver.c"
+DRIVER_SOURCE = REPO / "Tests" / "pam" / "pam_driver.c"
+# The namespace helpers the e2e and install suites share.
+SUPPORT = REPO / "Tests" / "support"
 
-# One stepped-driver implementation for both suites (tests/pam/stress_support.py).
-sys.path.insert(0, str(REPO / "tests" / "pam"))
+# One stepped-driver implementation for both suites (Tests/pam/stress_support.py).
+sys.path.insert(0, str(REPO / "Tests" / "pam"))
 from stress_support import PamRun as _SteppedRun  # noqa: E402
 
 OFFER = "Forgot your password? Type yes to reset it, or press Enter to try again: "
@@ -75,11 +77,12 @@ def build_driver(dest):
 
 
 def run_ns(script, *args, timeout=300):
-    """Runs tests/e2e/SCRIPT in private mount and pid namespaces (everything it starts dies with it); returns the
+    """Runs Tests/e2e/SCRIPT in private mount and pid namespaces (everything it starts dies with it); returns the
     JSON object on its last stdout line."""
     cmd = ["unshare", "--mount", "--pid", "--fork", "--mount-proc", "--propagation", "private",
            "python3", str(HERE / script), *map(str, args)]
-    r = subprocess.run(cmd, capture_output=True, timeout=timeout, cwd=str(HERE))
+    r = subprocess.run(cmd, capture_output=True, timeout=timeout, cwd=str(HERE),
+                       env={**os.environ, "PYTHONPATH": str(SUPPORT)})
     out = r.stdout.decode(errors="replace").strip().split("\n")
     if r.returncode != 0 or not out or not out[-1].startswith("{"):
         raise AssertionError(f"{script} failed rc={r.returncode}\nstdout:{r.stdout.decode(errors='replace')[-6000:]}\n"
@@ -156,7 +159,7 @@ class Sandbox:
 
 
 class PamRun(_SteppedRun):
-    """The stepped pam_driver run of tests/pam/stress_support.py, lenient: the attack runs race many
+    """The stepped pam_driver run of Tests/pam/stress_support.py, lenient: the attack runs race many
     conversations, and a prompt a script does not expect gets a conversation error instead of failing."""
 
     def __init__(self, driver, confdir, service, user, extra=()):
@@ -175,7 +178,7 @@ def count_in(data, needles):
     return {n.decode(errors="replace"): data.count(n) for n in needles}
 
 
-# Fixtures, imported by the test modules (no conftest.py here: tests/pam has one, and two conftest modules
+# Fixtures, imported by the test modules (no conftest.py here: Tests/pam has one, and two conftest modules
 # without packages would clash when both directories are collected in one pytest run).
 import pytest  # noqa: E402
 

@@ -1,10 +1,10 @@
-"""Runs inside `unshare -m` (see nslib): dpkg -i the .deb, a password login and a reset, an edited conffile kept
+"""Runs inside `unshare -m` (see Tests/support/namespace_overlay.py): dpkg -i the .deb, a password login and a reset, an edited conffile kept
 over a reinstall, dpkg -r (profile out first, login still works), dpkg -P (store purged). Prints JSON."""
 import json
 import os
 import sys
 
-from nslib import drive, enroll_codes, make_user, mode, overlay_system, reset, run, stack
+from namespace_overlay import drive, enroll_codes, make_user, mode, overlay_system, reset, run, stack
 
 deb, driver, offer = sys.argv[1:4]
 res = {"overlaid": overlay_system()}

@@ -1,4 +1,4 @@
-"""Inside a private namespace (see nsenv.py): an unprivileged user runs `su VICTIM` with a hostile environment
+"""Inside a private namespace (see Tests/support/namespace_env.py): an unprivileged user runs `su VICTIM` with a hostile environment
 (~/.msmtprc naming /etc/ld.so.preload as its log, MSMTPRC, TZ, a one-block soft file-size limit, cwd in their own
 home) and
 picks "Code by e-mail". The mail sender is a recording program: it writes down who it runs as, where, with what
@@ -18,7 +18,7 @@ import time
 
 import pexpect
 
-from nsenv import OFFER, RESET_DONE, Namespace, done, sh
+from namespace_env import OFFER, RESET_DONE, Namespace, done, sh
 
 module, sspr, driver = sys.argv[1:4]
 VICTIM, ATTACKER, OLD, NEW = "sspr-victim", "sspr-attacker", "Old-victim-Pw-1", "New-victim-Pw-2"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import OFFER, REPO, make
+from conftest import NS_ENV, OFFER, REPO, make
 
 SPEC_AUTH = [
     ["auth", "[success=2", "default=ignore]", "pam_unix.so", "nullok"],
@@ -31,7 +31,7 @@ def deb():
 @pytest.fixture(scope="module")
 def ns(deb, driver):
     r = subprocess.run(["unshare", "-m", "--propagation", "private", "python3", str(Path(__file__).with_name("ns_deb.py")),
-                        str(deb), str(driver), OFFER], capture_output=True, text=True, timeout=300)
+                        str(deb), str(driver), OFFER], capture_output=True, text=True, timeout=300, env=NS_ENV)
     assert r.returncode == 0, r.stderr
     return json.loads(r.stdout.strip().split("\n")[-1])
 

@@ -1,4 +1,4 @@
-"""Inside a private namespace (see nsenv.py): Debian's stock pwquality.conf (dictcheck on), a reset through the
+"""Inside a private namespace (see Tests/support/namespace_env.py): Debian's stock pwquality.conf (dictcheck on), a reset through the
 real pamtester on a pseudo-terminal, with the real cracklib dictionary or with none at all.
 
   python3 ns_dictionary.py MODULE SSPR present|missing
@@ -13,7 +13,7 @@ import sys
 
 import pexpect
 
-from nsenv import OFFER, RESET_DONE, Namespace, done, sh
+from namespace_env import OFFER, RESET_DONE, Namespace, done, sh
 
 module, sspr, mode = sys.argv[1:4]
 USER, OLD, NEW = "sspr-e2e-user", "Old-e2e-Pass-1", "New-e2e-Pass-2"

@@ -1,4 +1,4 @@
-"""Inside a private namespace (nsenv.py): sentinel secrets (passwords typed, recovery codes, answers, a TOTP
+"""Inside a private namespace (Tests/support/namespace_env.py): sentinel secrets (passwords typed, recovery codes, answers, a TOTP
 code) go through the module (pam_driver on the real stack) and through ssprd (varlink as the account's uid);
 then they are searched for in core dumps (gcore), in every syslog line (a private /dev/log), in temporary
 files and in the store. Counts only; the test decides.
@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-from nsenv import OFFER, RESET_DONE, Namespace, done, sh
+from namespace_env import OFFER, RESET_DONE, Namespace, done, sh
 
 module, sspr, ssprd, driver, client = sys.argv[1:6]
 ns = Namespace(module, sspr, policy="methods = totp,questions,recovery_code,tap\n")

@@ -1,11 +1,11 @@
-"""Runs inside `unshare -m` (see nslib): make install for real, a password login through /etc/pam.d/login, a
+"""Runs inside `unshare -m` (see Tests/support/namespace_overlay.py): make install for real, a password login through /etc/pam.d/login, a
 reset with the installed module, sspr and store, make uninstall, and a password login again. Prints JSON."""
 import json
 import os
 import subprocess
 import sys
 
-from nslib import drive, enroll_codes, make_user, mode, overlay_system, reset, run, stack
+from namespace_overlay import drive, enroll_codes, make_user, mode, overlay_system, reset, run, stack
 
 repo, driver, offer = sys.argv[1:4]
 res = {"overlaid": overlay_system()}

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import OFFER, REPO
+from conftest import NS_ENV, OFFER, REPO
 
 
 @pytest.fixture(scope="module")
 def ns(driver):
     r = subprocess.run(["unshare", "-m", "--propagation", "private", "python3", str(Path(__file__).with_name("ns_install.py")),
-                        str(REPO), str(driver), OFFER], capture_output=True, text=True, timeout=300)
+                        str(REPO), str(driver), OFFER], capture_output=True, text=True, timeout=300, env=NS_ENV)
     assert r.returncode == 0, r.stderr
     return json.loads(r.stdout.strip().split("\n")[-1])
 
