@@ -169,6 +169,27 @@ def test_spanish_mismatched_passwords_in_spanish(localized):
     assert results["authenticate"] == PAM_SUCCESS
 
 
+@pytest.mark.skipif(not shutil.which("ecryptfs-wrap-passphrase"), reason="needs ecryptfs-utils (make deps)")
+def test_what_the_reset_costs_is_said_in_german_and_continue_takes_ja(localized):
+    from home_secrets_support import UID, make_home, wrap_passphrase
+    localized.policy("encrypted_home = warn\n")
+    wrap_passphrase(make_home(localized) / ".ecryptfs/wrapped-passphrase", "b" * 32, "Old-password-1", UID["alice"])
+    codes = enrol_codes(localized, "alice")
+    script = Script({OFFER["de"]: "ja", "Wiederherstellungscode: ": codes[0],
+                     "Fortfahren? Geben Sie ja ein, um trotzdem zurückzusetzen: ": "ja",
+                     "Neues Passwort: ": NEW, "Neues Passwort wiederholen: ": NEW})
+    transcript, results = localized.pam("alice", script, extra=("--locale", "de_DE.UTF-8"))
+    assert ("INFO", "Ihr persönlicher Ordner ist mit Ihrem aktuellen Passwort verschlüsselt (eCryptfs).") in transcript
+    assert results["authenticate"] == PAM_SUCCESS, transcript
+    # "no" at the same question: nothing changes, and the user hears so in Spanish too.
+    before = localized.shadow.read_bytes()
+    script = Script({OFFER["es"]: "sí", "Código de recuperación: ": codes[1],
+                     "¿Continuar? Escriba sí para restablecerla de todos modos: ": "no"})
+    transcript, results = localized.pam("alice", script, extra=("--locale", "es_ES.UTF-8"))
+    assert ("INFO", "Su contraseña no se ha cambiado y los códigos introducidos no se han gastado.") in transcript
+    assert results["authenticate"] != PAM_SUCCESS and localized.shadow.read_bytes() == before
+
+
 def test_session_reminder_in_french(localized):
     localized.policy("require_registration = yes\n")
     enrol_codes(localized, "judy")  # creates the store
