@@ -21,7 +21,7 @@ struct AdminAudit: ParsableCommand {
         if let since {
             if let t = SystemClock.parseUTC(since) { sinceSeconds = t }
             else if let age = Duration.parseSeconds(since) { sinceSeconds = SystemClock.now() - age }
-            else { throw CLIError.usage("--since: expected a date (2026-11-24) or an age (2h, 7d)") }
+            else { throw CLIError.usage(translated("--since: expected a date (2026-11-24) or an age (2h, 7d)")) }
         }
         var parameters: [String: JSONValue] = [:]
         if let user = global.user { parameters["user"] = .string(user) }

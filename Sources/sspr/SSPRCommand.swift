@@ -20,6 +20,8 @@ struct SSPRCommand: ParsableCommand {
         MemoryHygiene.scrubFreedMemory()
         // Our own process: its syslog lines are tagged "sspr" (journalctl -t sspr), not "sspr: sspr: ...".
         Syslog.claimIdentity("sspr")
+        // Messages in the language of the environment (LANG, LC_ALL, LC_MESSAGES): catalogues of domain sspr.
+        Translation.useEnvironment()
         do {
             var command = try parseAsRoot()
             try command.run()

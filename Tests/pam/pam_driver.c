@@ -4,6 +4,10 @@
  * user would, or misbehave as a broken application would.
  *
  *   pam_driver CONFDIR SERVICE USER [--rhost H] [--tty T] [--silent] [--session] [--cycles N] [--no-conv]
+ *              [--locale L]
+ *
+ * --locale L: setlocale(LC_ALL, L) first, as login and gdm do with the user's LANG; exits 3 when L is not
+ * installed, so a test never mistakes a missing locale for English prompts.
  *
  * For each message it writes one line "STYLE<TAB>text" (STYLE: PROMPT_OFF, PROMPT_ON, ERROR, INFO; newlines in
  * text as "\n") and, for a prompt, reads one line:
@@ -15,6 +19,7 @@
  * At the end: "RESULT authenticate=<code>" (and "RESULT open_session=<code>" with --session).
  */
 #define _GNU_SOURCE
+#include <locale.h>
 #include <security/pam_appl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +99,10 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--session")) session = 1;
         else if (!strcmp(argv[i], "--no-conv")) noconv = 1;
         else if (!strcmp(argv[i], "--cycles") && i + 1 < argc) cycles = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--locale") && i + 1 < argc) {
+            const char *name = argv[++i];
+            if (setlocale(LC_ALL, name) == NULL) { fprintf(stderr, "pam_driver: locale %s is not installed\n", name); return 3; }
+        }
     }
     struct pam_conv conv = { noconv ? NULL : conversation, NULL };
     int rc = 0;

@@ -191,7 +191,7 @@ public struct ResetFlow {
             return only
         }
         var menu = [ResetMessages.verifyHeader(step: step, of: gates)]
-        for (index, method) in choices.enumerated() { menu.append("  \(index + 1). \(method.displayName)") }
+        for (index, method) in choices.enumerated() { menu.append("  \(index + 1). \(method.localizedName)") }
         try conversation.show(menu, asError: false)
         for _ in 0..<ResetFlow.maximumChoiceErrors {
             let reply = try conversation.prompt(ResetMessages.chooseMethod(choices.count), echo: true)
@@ -244,10 +244,11 @@ public struct ResetFlow {
         try conversation.show([ResetMessages.lockedUntil(SystemClock.localTime(until))] + helpdeskLines, asError: true)
     }
 
-    /// "y" or "yes" in any case, with surrounding white space.
+    /// "y" or "yes" in any case, with surrounding white space, in every locale; and the locale's own yes
+    /// ("ja"/"j", "oui"/"o", "sí"/"s": `Translation.isLocaleYes`), since the offer asks in its language.
     static func isYes(_ reply: SecretBytes) -> Bool {
         let text = trim(String(decoding: reply.bytes, as: UTF8.self)).lowercased()
-        return text == "y" || text == "yes"
+        return text == "y" || text == "yes" || Translation.isLocaleYes(text)
     }
 
     private func sanitisedName(_ user: String) -> String {
