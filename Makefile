@@ -36,7 +36,7 @@ DEBUG_BIN = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 DEPS = libpam0g-dev libcrypt-dev libsqlite3-dev liboath-dev libpwquality-dev libqrencode-dev libunistring-dev \
        pkg-config oathtool pamtester sqlite3 valgrind python3 libpam-pwquality login passwd \
        util-linux binutils systemd python3-aiosmtpd msmtp scdoc dpkg-dev man-db zbar-tools python3-pil cracklib-runtime \
-       gnome-keyring libpam-gnome-keyring ecryptfs-utils fscrypt libnss-wrapper dbus e2fsprogs
+       gnome-keyring libpam-gnome-keyring ecryptfs-utils fscrypt libnss-wrapper dbus e2fsprogs gettext locales
 # Packages whose installation enables a pam-auth-update profile of their own: the tests only need their
 # programs, so make deps takes the profiles it just enabled out of this machine's login stack again.
 PAM_PROFILE_PACKAGES = ecryptfs-utils:ecryptfs-utils libpam-gnome-keyring:gnome-keyring
@@ -55,7 +55,7 @@ $(MODULE): $(MODULE_SRC) pam/module/sspr_module.h pam/pam_sspr.map
 	@mkdir -p $(MODULE_DIR)
 	$(CC) $(MODULE_CFLAGS) $(MODULE_LDFLAGS) -o $@ $(MODULE_SRC) -lpam
 
-build: toolchain $(MODULE)
+build: toolchain $(MODULE) po
 	$(SWIFT) build $(RELEASE) --product sspr-reset
 	$(SWIFT) build $(RELEASE) --product sspr
 	$(SWIFT) build $(RELEASE) --product ssprd
@@ -75,6 +75,7 @@ deps:
 
 test: $(if $(filter 0,$(shell id -u)),deps)
 	$(SWIFT) build --build-tests
+	$(MAKE) po-check
 	$(MAKE) test-swift test-pam test-install e2e
 	$(MAKE) fuzz FUZZ_SECONDS=20
 
@@ -156,13 +157,13 @@ OWN = $(if $(filter 0,$(shell id -u)),-o root -g root)
 # Installed binaries are the release build (RELEASE above: static Swift runtime, RELRO, _FORTIFY_SOURCE).
 DIST_BIN = $(RELEASE_BIN)
 BUILD_DEPS = libpam0g-dev libcrypt-dev libsqlite3-dev liboath-dev libpwquality-dev libqrencode-dev libunistring-dev \
-             pkg-config scdoc gcc libc6-dev
+             pkg-config scdoc gcc libc6-dev gettext
 MANPAGES = .build/man/sspr.1 .build/man/ssprd.8 .build/man/pam_sspr.8 .build/man/sspr.conf.5
 COMPLETIONS = .build/completions/sspr.bash .build/completions/_sspr .build/completions/sspr.fish
 
 .PHONY: build-deps build-dist man completions install install-files uninstall deb deb-check demo test-install
 
-all: man
+all: man po
 
 build-deps:
 	@missing=$$(for p in $(BUILD_DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -176,6 +177,23 @@ build-deps:
 build-dist: build
 
 man: $(MANPAGES)
+
+# Translations (po/, gettext text domain sspr). The .mo files go where a program of the build tree finds them
+# (SSPRSystem's LocaleDirectory: share/locale of the installation an executable belongs to, .build/share/locale
+# for .build/<triple>/release/*), and are installed into $(LOCALEDIR).
+PO_LANGS = $(basename $(notdir $(wildcard po/*.po)))
+LOCALE_BUILD = .build/share/locale
+MO_FILES = $(PO_LANGS:%=$(LOCALE_BUILD)/%/LC_MESSAGES/sspr.mo)
+LOCALEDIR ?= $(DATADIR)/locale
+.PHONY: po po-check
+po: $(MO_FILES)
+$(LOCALE_BUILD)/%/LC_MESSAGES/sspr.mo: po/%.po
+	@mkdir -p $(@D)
+	msgfmt --check --statistics -o $@ $<
+# The template lists exactly the code's messages (the Swift tests check the same, and every translation).
+po-check:
+	po/extract.py --check
+	@for f in po/*.po; do msgfmt --check -o /dev/null $$f || exit 1; done
 
 .build/man/%: man/%.scd
 	@mkdir -p .build/man
@@ -195,7 +213,7 @@ completions: $(if $(NO_BUILD),,build-dist) $(COMPLETIONS)
 	"$<" --generate-completion-script fish > $@
 
 # Files only, under DESTDIR: what make install and make deb share. Never overwrites an existing config file.
-install-files: man completions
+install-files: man completions po
 	@set -e; D="$(DESTDIR)"; \
 	for d in "$(SECURITYDIR)" "$(BINDIR)" "$(SBINDIR)" "$(LIBEXECDIR)/sspr" "$(UNITDIR)" "$(CATALOGDIR)" "$(PAMCONFIGDIR)" "$(SYSCONFDIR)/security" \
 	         "$(MANDIR)/man1" "$(MANDIR)/man5" "$(MANDIR)/man8" "$(BASHCOMPDIR)" "$(ZSHCOMPDIR)" "$(FISHCOMPDIR)"; do \
@@ -226,7 +244,9 @@ install-files: man completions
 	  install -m 0644 $(OWN) ".build/man/$${p%%:*}.gz" "$$D$(MANDIR)/$${p##*:}/$${p%%:*}.gz"; done; \
 	install -m 0644 $(OWN) .build/completions/sspr.bash "$$D$(BASHCOMPDIR)/sspr"; \
 	install -m 0644 $(OWN) .build/completions/_sspr "$$D$(ZSHCOMPDIR)/_sspr"; \
-	install -m 0644 $(OWN) .build/completions/sspr.fish "$$D$(FISHCOMPDIR)/sspr.fish"
+	install -m 0644 $(OWN) .build/completions/sspr.fish "$$D$(FISHCOMPDIR)/sspr.fish"; \
+	for l in $(PO_LANGS); do install -d -m 0755 $(OWN) "$$D$(LOCALEDIR)/$$l/LC_MESSAGES"; \
+	  install -m 0644 $(OWN) "$(LOCALE_BUILD)/$$l/LC_MESSAGES/sspr.mo" "$$D$(LOCALEDIR)/$$l/LC_MESSAGES/sspr.mo"; done
 
 install: $(if $(NO_BUILD),,build-deps build-dist) install-files
 	@set -e; \
@@ -257,7 +277,8 @@ uninstall:
 	      "$$D$(CATALOGDIR)/sspr.catalog" \
 	      "$$D$(SECURITYDIR)/pam_sspr.so" "$$D$(BINDIR)/sspr" "$$D$(SBINDIR)/ssprd" \
 	      "$$D$(MANDIR)/man1/sspr.1.gz" "$$D$(MANDIR)/man5/sspr.conf.5.gz" "$$D$(MANDIR)/man8/ssprd.8.gz" \
-	      "$$D$(MANDIR)/man8/pam_sspr.8.gz" "$$D$(BASHCOMPDIR)/sspr" "$$D$(ZSHCOMPDIR)/_sspr" "$$D$(FISHCOMPDIR)/sspr.fish"; \
+	      "$$D$(MANDIR)/man8/pam_sspr.8.gz" "$$D$(BASHCOMPDIR)/sspr" "$$D$(ZSHCOMPDIR)/_sspr" "$$D$(FISHCOMPDIR)/sspr.fish" \
+	      $(PO_LANGS:%="$$D$(LOCALEDIR)/%/LC_MESSAGES/sspr.mo"); \
 	for f in sspr.conf sspr-questions.conf; do t="$$D$(SYSCONFDIR)/security/$$f"; \
 	  if cmp -s "config/$$f" "$$t"; then rm -f "$$t"; elif [ -e "$$t" ]; then echo "kept your edited $$t"; fi; done; \
 	rmdir "$$D$(LIBEXECDIR)/sspr" 2>/dev/null || true; \
@@ -277,7 +298,7 @@ DEB_COMPRESS ?= xz
 
 # A binary package with dpkg-deb: the files of make install (PREFIX=/usr), maintainer scripts from
 # packaging/debian, Depends from dpkg-shlibdeps on the three binaries.
-deb: $(if $(NO_BUILD),,build-dist) man completions
+deb: $(if $(NO_BUILD),,build-dist) man completions po
 	rm -rf $(DEB_WORK)
 	$(MAKE) --no-print-directory install-files NO_BUILD=1 DESTDIR="$(CURDIR)/$(DEB_ROOT)" PREFIX=/usr \
 	  SECURITYDIR=/usr/lib/$(MULTIARCH)/security UNITDIR=/lib/systemd/system SYSCONFDIR=/etc LOCALSTATEDIR=/var
