@@ -10,7 +10,7 @@ work=$out/core-src
 rm -rf "$work"; mkdir -p "$work/shim"
 core=(TextSearch Policy/Duration Policy/MethodKind Policy/Policy Policy/PolicyKeys Policy/PolicyLoader Policy/PolicyProblem
       Policy/QuestionCatalogue Shadow/ShadowLine Shadow/ShadowEntry Shadow/ShadowFile Shadow/ShadowAccountState
-      Shadow/ShadowDay Methods/AnswerNormaliser)
+      Shadow/ShadowDay Methods/AnswerNormaliser Methods/ContactAddress)
 for f in "${core[@]}"; do sed '/^import SSPRSystem$/d' "$src/Sources/SSPRCore/$f.swift" > "$work/$(basename "$f").swift"; done
 cp "$src/Sources/SSPRSystem/SecretBytes.swift" "$src/Sources/SSPRSystem/UnicodeText.swift" "$work/"
 cp "$src/fuzz/core/Stubs.swift" "$work/"

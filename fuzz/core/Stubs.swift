@@ -20,3 +20,8 @@ enum SystemClock {
 
 /// MethodKind's menu names go through gettext (SSPRSystem's Translation); the fuzz targets never show them.
 func translated(_ msgid: StaticString) -> String { msgid.description }
+
+/// Policy's default host_label reads the kernel's host name; a fixed one is enough for parsing.
+enum HostName {
+    static func current() -> String? { "fuzz-host" }
+}
