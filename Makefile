@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 # sspr: build, test, benchmark and install.
 #   make            release build: pam_sspr.so (C, gcc), sspr-reset, sspr, ssprd
 #   make test       everything CI runs (installs Debian build/test dependencies first when run as root)

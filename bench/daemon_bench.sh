@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 # ssprd figures for `make bench`: GetStatus requests/s with 100 concurrent clients (p50, p99), RSS idle and
 # with 1,000 open connections. A sandbox root under /tmp; the host's files are never touched.
 #   bench/daemon_bench.sh BIN_DIR [SECONDS]

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The sspr authors */
 /*
  * daemon_load: GetStatus load on ssprd. CLIENTS threads, each with its own connection, send
  * io.sspr.Registration.GetStatus {"user": USER} back to back for SECONDS; prints requests/s and latency

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The sspr authors */
 /*
  * pam_load: what pam_sspr.so costs a PAM application in a fresh process (block 2 of `make bench`).
  *

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 # Block 2 of `make bench`: what pam_sspr.so costs a PAM application in a fresh process, each stack against the
 # same stack without it (paired, interleaved runs):
 #   a. loaded but not reached: the password was right (every successful login);

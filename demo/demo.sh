@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 # make demo: a password reset you can try safely. Builds a sandbox root under /tmp with its own passwd, group and
 # shadow holding one demo account, registers recovery methods for it, and runs one login through the real
 # libpam with the stack of SPEC section 5. pam_unix checks the host's /etc/shadow, which does not know the demo

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The sspr authors */
 /*
  * demo_login: one login through the real libpam with a real terminal conversation (libpam_misc's misc_conv),
  * using a private service directory, so `make demo` can show a password reset without touching the host.

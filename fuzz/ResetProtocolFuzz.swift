@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 // libFuzzer target for sspr-reset's decoder: bytes from the module (or, through the reset socket, from any
 // local process) go through the frame header check, the frame decoder and every message decoder the helper
 // uses. Any crash, trap or sanitizer report is a bug; what decodes must encode back to the same bytes.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 // libFuzzer target for ssprd's message decoder: bytes from a client go through the bounded framer and the
 // varlink call decoder exactly as in VarlinkConnectionHandler. Any crash, trap or sanitizer report is a bug.
 //   make fuzz FUZZ_SECONDS=300

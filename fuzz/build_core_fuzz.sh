@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 # Builds the SSPRCore libFuzzer targets (policy, shadow, reply) from the real sources plus fuzz/core/Stubs.swift:
 # the files are copied without their `import SSPRSystem` (one module here), SecretBytes and UnicodeText come
 # from SSPRSystem and the C shim (libunistring) is compiled with the same sanitizers.

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Writes po/sspr.pot from the sources: every string literal passed to `translated(` (SSPRSystem's gettext
 wrapper) is a msgid. xgettext has no Swift parser; the wrapper takes only a `StaticString`, so a literal right
 after `translated(` is every message there is. Messages with `{name}` placeholders are marked

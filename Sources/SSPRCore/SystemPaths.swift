@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// Every file sspr reads or writes, under an optional sandbox root (module `root=DIR`, `--root DIR`).
 /// With a root, accounts and groups also come from the root's files instead of NSS (see `AccountDirectory`).
 public struct SystemPaths: Equatable, Sendable {

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 // The engine links no Foundation and no _StringProcessing (the module must stay small), so substring search
 // and replacement are done here on UTF-8 bytes.
 extension String {

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import SSPRCore
 
 /// ssprd's settings: where, and the bounds that keep one client from hurting the others (SPEC 7).

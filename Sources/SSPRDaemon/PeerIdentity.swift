@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// Who is on the other end of a connection, as the kernel says (SO_PEERCRED at accept), never as the client says.
 public struct PeerIdentity: Equatable, Sendable {
     public let uid: UInt32

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import NIOConcurrencyHelpers
 
 /// Requests per uid in a sliding minute. Memory is bounded by the number of distinct uids seen recently times

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import SSPRVarlink
 
 /// The daemon's varlink errors, by their stable names (`io.sspr.Registration.<Name>`, plus the two standard

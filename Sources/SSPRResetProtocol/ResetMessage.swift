@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// The messages of protocol "sspr-reset/1" (docs/reset-protocol.md), typed, on top of `ResetFrame`.
 public enum ResetMessageKind {
     /// module -> helper: the request.

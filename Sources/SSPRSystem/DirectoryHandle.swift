@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import Glibc
 
 /// An open directory, closed at deinit, through which names are looked up relative to the descriptor and

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import Glibc
 
 /// What `lstat`/`fstat` says about a file, reduced to what sspr's permission checks and shadow writes need.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import Glibc
 
 /// This machine's name as the kernel knows it (gethostname, no DNS): the default `host_label`, so an

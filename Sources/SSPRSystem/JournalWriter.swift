@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import Glibc
 
 /// systemd-journald's native protocol (systemd.journal-fields(7), "Native Journal Protocol"): one datagram of

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import COath
 
 /// TOTP (RFC 6238) through liboath. The secret is the raw key (not base32).

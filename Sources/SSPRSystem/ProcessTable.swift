@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import Glibc
 
 /// Process ids: ours, and whether another one still exists. Used by lock files that name their owner by pid

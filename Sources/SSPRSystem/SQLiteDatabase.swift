@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import CSQLite
 
 /// An error from SQLite: the result code and SQLite's own message (which names tables or SQL, never bound

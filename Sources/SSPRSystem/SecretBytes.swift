@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import SSPRShim
 
 /// Bytes of a secret (a password, a code, an answer, a TOTP key). They are zeroed when the last reference goes

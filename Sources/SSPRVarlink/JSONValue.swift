@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import FoundationEssentials
 
 /// A JSON value, for varlink parameters whose shape depends on the method.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 // sspr-bench: figures for `make bench` (blocks 1, 3, 4 and 5; block 2, the module load cost, is bench/pam_load.sh).
 // It prints figures with their targets; it never passes or fails on them. Everything it writes is under
 // /tmp/sspr-bench-*, removed at the end (unless --keep).

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// Who asked for this reset, which decides what of the request the helper believes.
 enum CallerTrust: Equatable {
     /// Started by pam_sspr.so inside a root PAM application (login, su, sshd, gdm): the request's items and

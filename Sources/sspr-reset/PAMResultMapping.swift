@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import SSPRCore
 
 /// PAM result codes, by libpam's numbers (security/_pam_types.h; a stable ABI). The helper does not link libpam:

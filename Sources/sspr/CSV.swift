@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// RFC 4180 CSV, for `admin report --csv` and `admin enroll --from FILE.csv`: fields with a comma, quote or
 /// line break are quoted, quotes doubled. A field starting with = + - @ gets a leading apostrophe when written,
 /// so a user name cannot become a formula in the spreadsheet the report is opened in.

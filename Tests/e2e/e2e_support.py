@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Host side of the end-to-end and attack tests: builds the PAM driver, runs namespace scripts, makes sandbox
 roots (module argument root=DIR) and checks that the host's own files are never changed."""
 import hashlib

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Inside a private namespace (see Tests/support/namespace_env.py): Debian's stock pwquality.conf (dictcheck on), a reset through the
 real pamtester on a pseudo-terminal, with the real cracklib dictionary or with none at all.
 

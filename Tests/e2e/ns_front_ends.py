@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Inside a private namespace (see Tests/support/namespace_env.py): a throwaway account forgets its password, resets it through a
 real front end on a pseudo-terminal (pexpect), then logs in with the new password through the real pam_unix.
 

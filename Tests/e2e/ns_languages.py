@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Inside a private namespace (see Tests/support/namespace_env.py): login(1) on a pseudo-terminal with
 LANG=de_DE.UTF-8. The account forgets its password, answers the German offer with "ja", resets with a recovery
 code, then logs in with the new password through the real pam_unix.

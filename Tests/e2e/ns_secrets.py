@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Inside a private namespace (Tests/support/namespace_env.py): sentinel secrets (passwords typed, recovery codes, answers, a TOTP
 code) go through the module (pam_driver on the real stack) and through ssprd (varlink as the account's uid);
 then they are searched for in core dumps (gcore), in every syslog line (a private /dev/log), in temporary

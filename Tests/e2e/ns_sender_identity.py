@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Inside a private namespace (see Tests/support/namespace_env.py): an unprivileged user runs `su VICTIM` with a hostile environment
 (~/.msmtprc naming /etc/ld.so.preload as its log, MSMTPRC, TZ, a one-block soft file-size limit, cwd in their own
 home) and

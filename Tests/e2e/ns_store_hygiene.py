@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Inside a private namespace (Tests/support/namespace_env.py): the store at /var/lib/sspr/sspr.db is made untrustworthy in every way
 the module must refuse (wrong owner, group/other access, symlink, hard link, FIFO, directory, empty, truncated,
 garbage, missing; the directory likewise), and for each case: the reset is refused ("not available", non

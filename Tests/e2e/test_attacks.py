@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """The attack matrix on a sandbox root (module argument root=DIR, private PAM service directory): guessing under
 concurrency, single use of codes under concurrency, and enumeration by transcript and by time.
 SSPR_STRESS_SCALE multiplies the trial counts (`make stress-e2e`)."""

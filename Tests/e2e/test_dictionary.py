@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """A system without the cracklib dictionary, and one with it, both with Debian's stock pwquality.conf (issue 11):
 a reset through the real pamtester in a private namespace. With the dictionary a dictionary word is refused;
 without it the reset does not refuse every password (it checks every other rule and logs a warning), and

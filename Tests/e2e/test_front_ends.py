@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """The reset through real login programs (login, su, sshd keyboard-interactive, pamtester, and pamtester run as
 the user like a screen locker) on a pseudo-terminal,
 then a login with the new password through the real pam_unix; sudo -n and a conversation-less application

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """The reset speaks the user's language on a real login: login(1) on a pseudo-terminal under LANG=de_DE.UTF-8
 shows sspr's German prompts, accepts "ja", and the new password then logs in through pam_unix. In private mount
 and pid namespaces (Tests/support/namespace_env.py, ns_languages.py): the host's locales, catalogues and files are

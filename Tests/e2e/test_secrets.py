@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Sentinel secrets put through a reset (module) and a registration (ssprd) are searched for in core dumps, in
 every syslog line, in the files the run created or changed, and in the store. One namespace run
 (ns_secrets.py) feeds the tests below.

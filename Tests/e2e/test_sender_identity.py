@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """What the caller of su can do to the mail sender and to the notice (issue 11): nothing. See
 ns_sender_identity.py for the scenario."""
 import subprocess

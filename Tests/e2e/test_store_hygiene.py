@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Every untrustworthy store is refused by the module (fail closed for the reset), and a normal password login
 through pam_unix on the same stack is unaffected. Runs in a private namespace on the real paths."""
 from e2e_support import box, driver  # noqa: F401 (fixtures)

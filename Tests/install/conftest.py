@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Packaging tests: install into a DESTDIR, install and uninstall for real inside a private mount namespace
 (overlays over /etc, /usr and /var, so nothing on the host changes), the .deb, the man pages and the demo.
 Run as root through make test-install, which builds first (SSPR_DIST_BIN: the static-stdlib build that

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Runs inside `unshare -m` (see Tests/support/namespace_overlay.py): dpkg -i the .deb, a password login and a reset, an edited conffile kept
 over a reinstall, dpkg -r (profile out first, login still works), dpkg -P (store purged). Prints JSON."""
 import json

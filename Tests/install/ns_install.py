@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Runs inside `unshare -m` (see Tests/support/namespace_overlay.py): make install for real, a password login through /etc/pam.d/login, a
 reset with the installed module, sspr and store, make uninstall, and a password login again. Prints JSON."""
 import json

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """A tiny expect: runs a command on a pseudo-terminal and answers prompts as they appear."""
 import os
 import pty

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """make deb: the package's metadata, then dpkg -i / -r / -P for real inside a private mount namespace (overlays over
 /etc, /usr and /var): the profile is enabled by postinst and removed by prerm before the module goes, login keeps
 working throughout, the edited conffile survives a reinstall, and only purge deletes the store."""

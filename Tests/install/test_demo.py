@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """make demo on a pseudo-terminal, answered as a newcomer would: a wrong password, yes, a recovery code printed
 on screen, a new password; the sandbox's shadow line changes and the host's does not (conftest)."""
 import re

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """make install / make uninstall into a DESTDIR: the file set, modes and owners, the static Swift runtime,
 PREFIX, config files an admin edited, and the profile."""
 import os

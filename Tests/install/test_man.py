@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Every man page builds from scdoc and renders with man --warnings without a word on stderr."""
 import os
 import re

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """make install and make uninstall for real, inside a private mount namespace (overlays over /etc, /usr and /var):
 the profile lands where SPEC section 5 says, a password login works, a reset works with the installed module and
 store, and after uninstall a password login still works. The host is checked byte for byte (conftest)."""

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Fixtures for driving pam_sspr.so through the real libpam (pam_start_confdir, private service directory,
 sandbox root). Nothing here touches the host's /etc."""
 import warnings

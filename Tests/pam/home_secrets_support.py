@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Real keyrings, wrapped passphrases and fscrypt protectors for the home-secrets tests, made by the programs
 that make them on a desktop: Debian's gnome-keyring-daemon, ecryptfs-utils' ecryptfs-wrap-passphrase and
 fscrypt. Nothing here touches the host's /etc: the sandbox's users reach dbus-daemon and pam_gnome_keyring

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The sspr authors */
 /*
  * pam_driver: drives the real libpam with a private service directory (pam_start_confdir) and hands every
  * conversation message to the controlling test over stdin/stdout, so a Python test can answer prompts as a

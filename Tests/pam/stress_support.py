@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Helpers shared by the stress / fault tests (test_pam_unix, test_races, test_shadow_faults, test_valgrind,
 test_conversation_faults). Nothing here touches the host's /etc: everything works on a sandbox root or inside
 a private mount namespace."""

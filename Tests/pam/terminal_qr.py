@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Renders what `sspr` printed for a QR code the way a terminal would, into a PNG, and decodes it with zbarimg.
 
 Only what the QR drawing uses is emulated: SGR colours (30-37, 40-47, 0/39/49 defaults) and the half-block

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Issue 11 items 4-6 and issue 12 item 4 through the real programs: registrations bound to the account,
 root as the first admin, the helpdesk's limits, a password check apart from the reset lockout, and
 delegated administration from the CLI through ssprd."""

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Every way an application's conversation function can misbehave, through the real libpam, at every prompt
 of the reset (offer, proof, new password, retype). Each case asserts the module's exact return code (the stack
 is `auth required pam_sspr.so`, so the driver sees the module's own code; PAM_IGNORE shows as

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """ssprd on a temporary socket with a sandbox root; clients as different uids (setpriv)."""
 import json
 import os

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Codes by e-mail through a real SMTP server (aiosmtpd on loopback) and Debian's msmtp as mail_command, and by
 SMS through a recording sms_command: registration, a reset through the real libpam, notifications."""
 import email

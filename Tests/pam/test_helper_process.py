@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """The reset runs in sspr-reset, a process of its own: what the host process (the PAM application) must
 survive, and what the module does when the helper cannot be trusted or misbehaves.
 

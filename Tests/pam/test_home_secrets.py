@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Before the new password, the reset says what it will cost (issue 14, items 1 and 2), through the real libpam
 and sspr-reset, with keyrings, wrapped passphrases and protectors made by the real programs:
 

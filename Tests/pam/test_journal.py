@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Audit records reach journald through its native protocol where it runs (a socket at
 /run/systemd/journal/socket, here under the sandbox root, read by the test as journald would): a fixed
 MESSAGE_ID per event kind, SSPR_* fields, never a secret; with no journal the line goes to syslog instead.

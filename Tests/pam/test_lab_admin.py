@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """The admin's first hour at lab scale, through the real sspr and ssprd binaries on a sandbox root: report --all,
 bulk enrollment, unknown accounts, replacement consent, the helpdesk's verify, the terminal QR code decoded on
 light and dark terminals, admin check's senders, ssprd's SIGHUP reload, --version and exit codes."""

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Screen lockers run PAM as the user: pam_sspr.so cannot start a root helper there, so it connects to the
 reset socket, whose server (here `ssprd --reset-socket`, as on a system without systemd; sspr-reset.socket
 otherwise) starts `sspr-reset --peer`, which takes the caller from SO_PEERCRED. The caller resets only its own

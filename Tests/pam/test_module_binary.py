@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """The built module is shaped like a PAM module must be inside login, gdm, sshd and screen lockers: small C,
 libpam and libc only, the six entry points and nothing else, full RELRO and immediate binding, no threads."""
 import ctypes

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """The SPEC 5 stack with the real pam_unix, on the real /etc paths (no root=), inside a private mount
 namespace: a copy of /etc is bind-mounted over /etc and a private directory over /var/lib/sspr, a throwaway
 account is made there, a reset runs through libpam, and pam_unix alone then accepts the new password and

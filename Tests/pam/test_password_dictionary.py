@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """The cracklib dictionary behind pwquality.conf's dictcheck, through the real libpam and libpwquality: Debian's
 stock pwquality.conf with the real dictionary (cracklib-runtime) refuses dictionary words; a dictionary that
 cannot be loaded does not make every password fail and is noticed before any proof is asked."""

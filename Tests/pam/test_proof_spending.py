@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """A proof is spent only by a completed reset (issue 12): through the real libpam, a reset abandoned at
 "New password:" or refused by the quality check leaves the recovery code usable, the audit says why the reset
 did not complete, and two resets holding one code get exactly one success."""

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Concurrency: resets racing each other through the real libpam, and resets racing shadow-utils (chpasswd,
 useradd, userdel) on the same sandbox root. shadow-utils' --root (-R) chroots before locking, so it takes
 DIR/etc/.pwd.lock (lckpwdf) and DIR/etc/shadow.lock -- the same two locks the module takes with root=DIR.

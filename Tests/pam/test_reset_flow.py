@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """The whole reset through the real libpam: each method, two gates, the refusals, the lockout."""
 import re
 import subprocess

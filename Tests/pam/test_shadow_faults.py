@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Faults during the shadow write, through the real libpam and the real module: SIGKILL at random points,
 a full file system (tmpfs in a private mount namespace), and EIO injected by an LD_PRELOAD shim. The oracle
 each time: shadow is byte-identical to before, or (after a completed write) differs in exactly the user's

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """The units verify cleanly and the service's sandboxing stays strong (SPEC 7: exposure as low as the job allows)."""
 import re
 import shutil

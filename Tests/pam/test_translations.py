@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Translations through the real libpam: the PAM application's locale reaches the helper, which speaks it and
 accepts the locale's own yes; the sspr command follows LANG.
 

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """pam_start / pam_authenticate / pam_end cycles in one process under valgrind (memcheck): no memory errors, and
 nothing grows with the number of cycles (leak summary and heap in use at exit identical for 100 and 1,000
 cycles).

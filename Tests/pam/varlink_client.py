@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """A small varlink client for the daemon tests, run as any uid (setpriv). One connection; each argument is
 `Method {json parameters}`; prints one JSON reply per line. `ConfirmTOTP @` computes the code from the secret
 of the last BeginTOTP with an independent RFC 6238 implementation (hmac)."""

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Runs inside a private mount + pid namespace (started by e2e_support.run_ns): makes the namespace look like a
 freshly installed system with pam_sspr.so in its PAM stacks, without changing a single host file.
 

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Helpers for scripts that run inside `unshare -m`: overlays over /etc, /usr and /var with a tmpfs upper layer
 (every write lands in memory and vanishes with the namespace), commands, PAM stacks, and pam_driver runs on the
 real /etc/pam.d."""

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 // libFuzzer target for the policy parser (/etc/security/sspr.conf, module arguments) and the question
 // catalogue: any input must parse without a trap, every problem must name a line that exists, and the result
 // must not depend on anything but the text.   make fuzz-all

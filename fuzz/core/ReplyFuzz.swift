@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 // libFuzzer target for what the module does with conversation replies before any store or shadow access: the
 // answer normaliser (libunistring case folding + NFC through the real C shim), the offer's yes test and the
 // menu choice. No reply may trap; normalising is idempotent; a normalised answer is 3..40 scalars without

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 // libFuzzer target for /etc/shadow line handling: splitting is lossless, an entry found by name is that line,
 // and replacing one account's hash changes that line only (every other byte, the final line feed included,
 // stays identical).   make fuzz-all

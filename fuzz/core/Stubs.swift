@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 // Stand-ins for the few SSPRSystem calls the fuzzed SSPRCore files reference but the fuzz targets never reach
 // (file loading, the clock). Parsing, line handling and answer normalisation are the real code.
 struct FuzzStubError: Error {}

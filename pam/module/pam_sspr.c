@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The sspr authors */
 /*
  * The PAM entry points of pam_sspr.so (SPEC 5). Only these six symbols are exported (pam/pam_sspr.map).
  *

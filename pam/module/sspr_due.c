@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The sspr authors */
 /* The session reminder's cache. A session for a user with nothing due must cost nothing: the helper writes a
  * small root-only file per user (SSPR_DUE_DIR/USER: "v1 <due epoch seconds> <argument hash>") after it found
  * nothing to say, and the module starts the helper again only when that time has come, the policy file is

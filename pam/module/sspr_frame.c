@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The sspr authors */
 /* Frames of the reset protocol (docs/reset-protocol.md):
  *   frame = length:u32be  kind:u8  field*     length = 1 + size of the fields, 1 .. 65536
  *   field = length:u16be  bytes

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The sspr authors */
 /* Starting the reset helper, the way pam_unix starts unix_chkpwd: from inside someone else's process, so the
  * child gets nothing of the caller's but the protocol socket. A caller that is not root cannot start a root
  * helper; it connects to the root reset socket instead, whose server takes its identity from SO_PEERCRED. */

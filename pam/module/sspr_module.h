@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The sspr authors */
 /*
  * pam_sspr.so: the small C client of the reset helper (docs/reset-protocol.md).
  *

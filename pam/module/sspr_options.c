@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The sspr authors */
 /* The module's own arguments. Every argument is forwarded to the helper unchanged: the helper owns the policy
  * keys and reports bad ones; the module reads only what it needs before the helper runs. */
 #include <stdio.h>

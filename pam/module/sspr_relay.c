@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The sspr authors */
 /* The relay: hand the helper the request, turn its conversation frames into calls of the application's
  * conversation function, hand the replies back, take the result. The module holds a secret only between the
  * application's reply and the frame that carries it on, and wipes every copy. */

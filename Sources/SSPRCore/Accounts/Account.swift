@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// A local account as the reset and registration flows need it: identity and group memberships.
 public struct Account: Equatable, Sendable {
     public let name: String

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import SSPRSystem
 
 /// Looks up accounts and group memberships: through NSS normally, from the sandbox root's `etc/passwd` and

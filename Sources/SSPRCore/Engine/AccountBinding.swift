@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// How a name's registrations stand against the account that holds the name now (SPEC 7: registrations are
 /// bound to the account; a recreated or renamed account is not the same person).
 public enum AccountBindingState: Equatable, Sendable {

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// Where an action came from, for the audit trail: the PAM service, tty and remote host, or the CLI/daemon
 /// caller. Values are sanitised before they are stored or logged.
 public struct AuditContext: Equatable, Sendable {

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// Failed proofs per user name, across methods and processes (SPEC: `max_failures` within `failure_window`
 /// locks for `lockout`). Names that are not accounts are counted exactly like accounts.
 public struct FailureCounter {

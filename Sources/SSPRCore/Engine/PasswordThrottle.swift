@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// Throttles checks of an account's current password (ssprd's `Authenticate`), apart from the lockout of
 /// recovery proofs (SPEC 7). A password check is not a recovery proof: anyone at a login prompt can type
 /// wrong recovery codes for alice, and that must not lock alice out of managing her own methods with her

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import SSPRSystem
 
 /// What a user offers to prove a method: a code (authenticator, recovery code, pass, e-mailed or texted code)

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// Which methods a user may use at each gate of a reset (SPEC sections 3-4): one gate, or two for
 /// `methods_required = 2` and for members of `admin_groups` (who may not use questions). Two gates are two
 /// different methods; a temporary access pass satisfies every gate.

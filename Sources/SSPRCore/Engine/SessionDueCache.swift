@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import SSPRSystem
 
 /// The session reminder's cache, read by pam_sspr.so without starting the helper (pam/module/sspr_due.c):

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// Text from the store (user names typed at a login prompt, PAM items from the caller) made safe to print.
 ///
 /// A name is whatever someone typed at "login:"; printed raw, a CSI (U+009B) or ESC starts a terminal

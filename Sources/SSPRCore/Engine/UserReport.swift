@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// What `sspr admin report` and `sspr status` show for one user.
 public struct UserReport: Equatable, Sendable {
     public let user: String

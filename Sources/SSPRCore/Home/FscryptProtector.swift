@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// The two fields of an fscrypt protector file (`/.fscrypt/protectors/<descriptor>`) that say whether it is a
 /// login protector: fscrypt's `ProtectorData` protobuf, field 2 `source` (enum; 1 = pam_passphrase) and
 /// field 6 `uid` (int64). The rest of the message (salt, wrapped key, costs) is skipped unread.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import SSPRSystem
 
 /// Looks, as root, for what the account's old password locks (`HomeSecrets`): GNOME's login keyring, a KDE

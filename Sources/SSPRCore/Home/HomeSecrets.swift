@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// What the account's old password locks besides the login itself, as found in its home before the new
 /// password is asked for (`HomeInspector`). A reset writes a new hash without knowing the old password, so
 /// each of these is either set aside, refused, or said out loud before the user commits to it.

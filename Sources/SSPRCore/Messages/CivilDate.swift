@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// A proleptic Gregorian calendar date and time of day, computed from epoch seconds with plain integer
 /// arithmetic (Howard Hinnant's days-from-civil algorithms): no libc, so no `TZ` and no global state.
 struct CivilDate: Equatable {

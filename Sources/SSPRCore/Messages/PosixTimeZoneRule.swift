@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// A POSIX `TZ` rule, as in the footer of a TZif file ("CET-1CEST,M3.5.0,M10.5.0/3"): the local time for
 /// instants after the file's last transition. Handles the forms RFC 8536 allows: quoted names ("<+03>-3"),
 /// offsets with minutes and seconds, `Jn`, `n` and `Mm.w.d` dates and transition times from -167 to 167 hours.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import SSPRSystem
 
 /// The machine's time zone, read from `<root>/etc/localtime` (a TZif file, RFC 8536), for the times in notices.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// One header and data block of a TZif file (RFC 8536 section 3): transition times (4-byte in version 1's
 /// block, 8-byte in the block of version 2 and later), the local type each starts, and the local types.
 /// Leap-second and standard/UT indicator records are skipped: they do not change local time.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// E-mail addresses and phone numbers users register: validated strictly (they end up in a mail header or in
 /// a sender's argv), and masked wherever they are shown at login.
 public enum ContactAddress {

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import SSPRSystem
 
 /// Codes sent by e-mail or SMS: 6 digits from the kernel, stored hashed, valid `code_ttl`, single use (a

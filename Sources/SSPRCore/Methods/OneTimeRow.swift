@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// The single-use rows of the store (recovery codes, passes, codes sent by e-mail or SMS), spent by setting
 /// `used_at`. A spend is a conditional update (`WHERE used_at IS NULL`), so of any number of racing spends of
 /// one row exactly one changes it; a give-back clears only the mark that spend wrote.

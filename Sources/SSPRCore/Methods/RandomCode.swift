@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import SSPRSystem
 
 /// Random one-time codes people read and type: an alphabet without look-alikes (no 0/O, 1/I/L), grouped.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import SSPRSystem
 
 /// Authenticator-app codes (RFC 6238: HMAC-SHA1, 6 digits, 30 s) through liboath, ±1 step.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// The otpauth:// URI an authenticator app scans (Google's Key URI Format). Issuer and label come from
 /// `host_label`, so entries from several machines differ ("lab-07: carol", not three "sspr: carol").
 /// Algorithm, digits and period are the format's defaults (SHA1, 6, 30) and are left out: a shorter URI is a

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// Durations in the policy and on the command line: a number with an optional unit s, m, h, d, w
 /// (no unit = seconds).
 public enum Duration {

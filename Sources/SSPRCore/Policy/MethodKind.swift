@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import SSPRSystem
 
 /// A recovery method (SPEC section 4). Raw values are the names used in the policy, the store and the CLI.

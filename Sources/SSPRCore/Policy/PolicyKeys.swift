@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// The one table of policy keys: each key's name and how a value is checked and applied. The file parser and
 /// the module-argument parser both go through it, so a key means the same thing wherever it is set.
 enum PolicyKeys {

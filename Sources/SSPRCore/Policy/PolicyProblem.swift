@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// One thing wrong with the policy: where (file and line, or "module argument") and what.
 public struct PolicyProblem: Equatable, Sendable, CustomStringConvertible {
     public let source: String

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// Whether a login attempt involves no network, so that `allow_remote = no` may offer the reset (SPEC 3).
 ///
 /// `allow_remote = no` means "only where no network is involved", and PAM_RHOST cannot tell that: sshd sets it

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import SSPRSystem
 
 /// The keyrings a completed reset sets aside (`keyring = move`), and the date in their new names.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import SSPRSystem
 
 /// "Forgot your password?" (SPEC section 5): the offer, the gates, the proofs, the new password, the write.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// How far one reset got: what is proved (and not yet spent), and, when it ends early, why. The flow audits
 /// every reset that began and did not change the password with this reason (`reset_failed`,
 /// `reset_abandoned`).

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import SSPRSystem
 
 /// Whether the account's /etc/shadow entry allows a reset: it must exist with a password hash that is not

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import SSPRSystem
 
 /// pam_faillock's per-user tally file, `<root>/var/run/faillock/<user>`: after a successful reset the user's

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// A libcrypt hashing method and cost for new passwords: the `prefix` and `count` arguments of
 /// crypt_gensalt_rn. `cost` 0 lets libcrypt pick the method's default cost.
 public struct HashMethod: Equatable, Sendable {

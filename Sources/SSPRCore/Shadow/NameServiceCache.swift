@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// Invalidating name-service caches after a shadow change (SPEC 6: "invalidate nscd / sss caches when present").
 ///
 /// Why this is a no-op that says why: nscd caches `passwd`, `group`, `hosts`, `services` and `netgroup`, but it

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// What pam_unix's `password` line says about hashing new passwords, and the method and cost pam_unix would
 /// then use: the hash `passwd` (and `chpasswd`, and every other program that changes a password through the
 /// PAM stack) writes.

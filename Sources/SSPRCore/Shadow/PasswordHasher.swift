@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import SSPRSystem
 
 /// Hashes a new password for /etc/shadow with a fresh salt, and proves the hash before handing it out.

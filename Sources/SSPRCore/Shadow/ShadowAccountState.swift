@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// How an account's shadow entry stands for a password reset (SPEC section 5, step 2).
 public enum ShadowAccountState: Equatable, Sendable {
     /// A usable password, not expired.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// An account line of /etc/shadow, read as glibc and pam_unix read it: `name:hash:lastchg:min:max:warn:inactive:
 /// expire:reserved`, numeric fields empty (unset) or decimal. Fields beyond the ninth are kept in `extraFields`.
 ///

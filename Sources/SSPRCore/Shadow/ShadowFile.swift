@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// The contents of a shadow-format file as a list of lines, each kept byte for byte.
 ///
 /// Guarantees: `bytes` equals the contents it was parsed from, and `replacingHash` changes only the hash and

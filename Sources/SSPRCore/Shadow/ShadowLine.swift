@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// One line of a shadow-format file exactly as stored: its bytes without the line feed, and whether a line
 /// feed ended it (the last line of a file may have none).
 ///

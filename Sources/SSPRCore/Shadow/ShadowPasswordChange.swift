@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import SSPRSystem
 
 /// SPEC 6 from start to end for one user: hash the new password as `passwd` would (the PAM password stack's

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// What a completed shadow update did. The new hash is in place once this exists.
 public struct ShadowUpdate: Equatable, Sendable {
     /// The hash the entry had before (to record in the password history).

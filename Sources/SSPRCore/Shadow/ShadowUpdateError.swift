@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import SSPRSystem
 
 /// Why an update of /etc/shadow did not happen. Whatever the case, `shadow` is byte-identical to before and

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// The steps of a shadow update that touch the disk, in order. Tests name one in
 /// `ShadowWriter.failingStep` to make it fail as if the system call had returned EIO, so every failure path
 /// is exercised without a broken disk.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// The store's schema as an ordered list of migrations. `PRAGMA user_version` records how many have run; a
 /// store newer than this list is refused rather than guessed at.
 enum StoreSchema {

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 The sspr authors */
 #ifndef SSPR_SHIM_H
 #define SSPR_SHIM_H
 #include <stddef.h>
