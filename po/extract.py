@@ -55,7 +55,11 @@ def template(found):
 
 
 def without_references(text):
-    return "\n".join(line for line in text.split("\n") if not line.startswith("#:"))
+    """The entries without their source references, in a fixed order: references (and with them the order of
+    first appearance) move with every edit elsewhere in a file; the messages and their flags are what counts."""
+    entries = text.split("\n\n")
+    kept = ["\n".join(line for line in entry.split("\n") if not line.startswith("#:")) for entry in entries]
+    return "\n\n".join([kept[0]] + sorted(kept[1:]))
 
 
 def main():
