@@ -61,7 +61,7 @@ struct AuthenticateRequest {
                 // This helper is root, in its own session, and the caller cannot signal it: the notice goes out
                 // even when the application was killed at the success line. What fails waits in the outbox.
                 return Result(code: PAMResultMapping.code(for: outcome), newPassword: newPassword,
-                              deliverNotices: { RecoveryEngine.deliverNotices(paths: paths, policy: policy) })
+                              deliverNotices: { RecoveryEngine.deliverNotices(paths: paths, policy: policy, limit: 2, user: user) })
             }
             return Result(code: PAMResultMapping.code(for: outcome), newPassword: nil)
         } catch {

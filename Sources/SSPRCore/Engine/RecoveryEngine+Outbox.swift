@@ -4,13 +4,15 @@ import SSPRSystem
 extension RecoveryEngine {
     public var noticeDelivery: NoticeDelivery { NoticeDelivery(engine: self) }
 
-    /// Opens the store and delivers what is due; for the reset helper right after a reset and for ssprd's
-    /// delivery thread. Never throws: a failure is logged and the notices wait for the next deliverer.
+    /// Opens the store and delivers what is due; for ssprd's delivery thread and, with `user` and a small
+    /// `limit`, for the reset helper right after a reset (the PAM application waits for the helper to exit, so
+    /// it tries only that reset's notices: at most the user's and the admins', as before the outbox). Never
+    /// throws: a failure is logged and the notices wait for the next deliverer.
     @discardableResult
-    public static func deliverNotices(paths: SystemPaths, policy: Policy, limit: Int = 50) -> NoticeDelivery.Summary? {
+    public static func deliverNotices(paths: SystemPaths, policy: Policy, limit: Int = 50, user: String? = nil) -> NoticeDelivery.Summary? {
         do {
             let engine = try RecoveryEngine.open(paths: paths, policy: policy, create: false)
-            return try engine.noticeDelivery.deliverDue(limit: limit)
+            return try engine.noticeDelivery.deliverDue(limit: limit, user: user)
         } catch {
             Syslog.write(.warning, "notices not delivered now (they wait in the outbox): \(error)")
             return nil

@@ -23,12 +23,13 @@ public struct NoticeDelivery {
         clock = engine.clock
     }
 
-    /// Sends up to `limit` due notices. A failed row is not tried again in this run (its backoff decides).
+    /// Sends up to `limit` due notices (only `user`'s, newest first, when given). A failed row is not tried
+    /// again in this run (its backoff decides).
     @discardableResult
-    public func deliverDue(limit: Int = 50) throws(SSPRError) -> Summary {
+    public func deliverDue(limit: Int = 50, user: String? = nil) throws(SSPRError) -> Summary {
         var summary = Summary()
         try outbox.pruneDelivered(now: clock())
-        while summary.delivered + summary.failed < limit, let claimed = try outbox.claimNext(now: clock()) {
+        while summary.delivered + summary.failed < limit, let claimed = try outbox.claimNext(now: clock(), user: user) {
             var failure: MessageSender.Failure? = nil
             do throws(MessageSender.Failure) {
                 try sender.sendMail(to: claimed.notice.recipients, subject: claimed.notice.subject, body: claimed.notice.body)

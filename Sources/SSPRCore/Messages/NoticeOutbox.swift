@@ -52,13 +52,22 @@ public struct NoticeOutbox {
                   .text(notice.body), .integer(now), .integer(now)])
     }
 
-    /// Takes the oldest due notice under a lease (one transaction), or nil when none is due.
-    func claimNext(now: Int64) throws(SSPRError) -> (id: Int64, notice: Notice, attempts: Int64)? {
+    /// Takes the oldest due notice under a lease (one transaction), or nil when none is due. With `user`, only
+    /// that user's, newest first (the reset helper: the notice it just queued before older ones).
+    func claimNext(now: Int64, user: String? = nil) throws(SSPRError) -> (id: Int64, notice: Notice, attempts: Int64)? {
         try store.transaction { () throws(SSPRError) -> (id: Int64, notice: Notice, attempts: Int64)? in
-            guard let row = try store.query("""
-                SELECT id, user, recipients, subject, body, attempts FROM outbox
-                WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1
-                """, [.integer(now)]).first, row.count == 6,
+            let rows = if let user {
+                try store.query("""
+                    SELECT id, user, recipients, subject, body, attempts FROM outbox
+                    WHERE delivered_at IS NULL AND next_attempt_at <= ? AND user = ? ORDER BY id DESC LIMIT 1
+                    """, [.integer(now), .text(user)])
+            } else {
+                try store.query("""
+                    SELECT id, user, recipients, subject, body, attempts FROM outbox
+                    WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1
+                    """, [.integer(now)])
+            }
+            guard let row = rows.first, row.count == 6,
                 let id = row[0].integer, let user = row[1].text, let recipients = row[2].text,
                 let subject = row[3].text, let body = row[4].text, let attempts = row[5].integer else { return nil }
             _ = try store.run("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?",
