@@ -35,7 +35,11 @@ DEBUG_BIN = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 # Debian packages the build and the tests need.
 DEPS = libpam0g-dev libcrypt-dev libsqlite3-dev liboath-dev libpwquality-dev libqrencode-dev libunistring-dev \
        pkg-config oathtool pamtester sqlite3 valgrind python3 libpam-pwquality login passwd \
-       util-linux binutils systemd python3-aiosmtpd msmtp scdoc dpkg-dev man-db zbar-tools python3-pil cracklib-runtime
+       util-linux binutils systemd python3-aiosmtpd msmtp scdoc dpkg-dev man-db zbar-tools python3-pil cracklib-runtime \
+       gnome-keyring libpam-gnome-keyring ecryptfs-utils fscrypt libnss-wrapper dbus e2fsprogs gettext locales
+# Packages whose installation enables a pam-auth-update profile of their own: the tests only need their
+# programs, so make deps takes the profiles it just enabled out of this machine's login stack again.
+PAM_PROFILE_PACKAGES = ecryptfs-utils:ecryptfs-utils libpam-gnome-keyring:gnome-keyring
 
 .PHONY: all build deps test test-swift test-pam bench clean fuzz stress module toolchain
 
@@ -51,7 +55,7 @@ $(MODULE): $(MODULE_SRC) pam/module/sspr_module.h pam/pam_sspr.map
 	@mkdir -p $(MODULE_DIR)
 	$(CC) $(MODULE_CFLAGS) $(MODULE_LDFLAGS) -o $@ $(MODULE_SRC) -lpam
 
-build: toolchain $(MODULE)
+build: toolchain $(MODULE) po
 	$(SWIFT) build $(RELEASE) --product sspr-reset
 	$(SWIFT) build $(RELEASE) --product sspr
 	$(SWIFT) build $(RELEASE) --product ssprd
@@ -62,12 +66,16 @@ deps:
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing: $$missing"; \
 	    (apt-get install -y --no-install-recommends $$missing || (apt-get update && apt-get install -y --no-install-recommends $$missing)); \
+	    for pp in $(PAM_PROFILE_PACKAGES); do \
+	      case " $$missing " in *" $${pp%%:*} "*) DEBIAN_FRONTEND=noninteractive pam-auth-update --package --remove $${pp##*:};; esac; \
+	    done; \
 	  else echo "missing Debian packages (run make deps as root): $$missing"; exit 1; fi; \
 	fi
 	@python3 -c 'import pytest' 2>/dev/null || python3 -m pip install -q pytest
 
 test: $(if $(filter 0,$(shell id -u)),deps)
 	$(SWIFT) build --build-tests
+	$(MAKE) po-check
 	$(MAKE) test-swift test-pam test-install e2e
 	$(MAKE) fuzz FUZZ_SECONDS=20
 
@@ -78,7 +86,7 @@ test-swift:
 test-pam-build: build
 
 test-pam: test-pam-build
-	SSPR_BIN="$(RELEASE_BIN)" SSPR_MODULE="$(abspath $(MODULE))" python3 -m pytest -q -p no:cacheprovider tests/pam
+	SSPR_BIN="$(RELEASE_BIN)" SSPR_MODULE="$(abspath $(MODULE))" python3 -m pytest -q -p no:cacheprovider Tests/pam
 
 # Figures, never pass/fail (bench/README.md). Runs as root; writes only under /tmp/sspr-bench-*.
 BENCH_USERS ?= 100000
@@ -112,7 +120,7 @@ fuzz:
 STRESS_SCALE ?= 5
 stress: test-pam-build
 	SSPR_STRESS_SCALE=$(STRESS_SCALE) SSPR_BIN="$(RELEASE_BIN)" SSPR_MODULE="$(abspath $(MODULE))" python3 -m pytest -q -p no:cacheprovider \
-	  tests/pam/test_races.py tests/pam/test_shadow_faults.py tests/pam/test_conversation_faults.py
+	  Tests/pam/test_races.py Tests/pam/test_shadow_faults.py Tests/pam/test_conversation_faults.py
 
 # --- install, package, man, demo (issue 7) ---
 #   sudo make install    build-deps, a release build, files under DESTDIR/PREFIX; with DESTDIR empty also the
@@ -121,7 +129,7 @@ stress: test-pam-build
 #   make deb             sspr_$(VERSION)_<arch>.deb with dpkg-deb;  make deb-check: lintian on it
 #   make man             roff pages from man/*.scd (scdoc) into .build/man
 #   sudo make demo       a sandboxed reset through the real libpam; never touches the host's accounts
-#   make test-install    tests/install (DESTDIR install, install/uninstall in a mount namespace, man, demo)
+#   make test-install    Tests/install (DESTDIR install, install/uninstall in a mount namespace, man, demo)
 # Install-only knobs: NO_BUILD=1 installs what is built already; ENABLE_PAM=no skips pam-auth-update.
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0)
 BINDIR ?= $(PREFIX)/bin
@@ -132,6 +140,7 @@ SYSCONFDIR ?= /etc
 LOCALSTATEDIR ?= /var
 LIBEXECDIR ?= $(PREFIX)/libexec
 HELPER_PATH = $(LIBEXECDIR)/sspr/sspr-reset
+CATALOGDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/systemd/catalog,$(PREFIX)/lib/systemd/catalog)
 STOREDIR ?= $(LOCALSTATEDIR)/lib/sspr
 PAMCONFIGDIR ?= /usr/share/pam-configs
 UNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
@@ -148,13 +157,13 @@ OWN = $(if $(filter 0,$(shell id -u)),-o root -g root)
 # Installed binaries are the release build (RELEASE above: static Swift runtime, RELRO, _FORTIFY_SOURCE).
 DIST_BIN = $(RELEASE_BIN)
 BUILD_DEPS = libpam0g-dev libcrypt-dev libsqlite3-dev liboath-dev libpwquality-dev libqrencode-dev libunistring-dev \
-             pkg-config scdoc gcc libc6-dev
+             pkg-config scdoc gcc libc6-dev gettext
 MANPAGES = .build/man/sspr.1 .build/man/ssprd.8 .build/man/pam_sspr.8 .build/man/sspr.conf.5
 COMPLETIONS = .build/completions/sspr.bash .build/completions/_sspr .build/completions/sspr.fish
 
 .PHONY: build-deps build-dist man completions install install-files uninstall deb deb-check demo test-install
 
-all: man
+all: man po
 
 build-deps:
 	@missing=$$(for p in $(BUILD_DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -168,6 +177,23 @@ build-deps:
 build-dist: build
 
 man: $(MANPAGES)
+
+# Translations (po/, gettext text domain sspr). The .mo files go where a program of the build tree finds them
+# (SSPRSystem's LocaleDirectory: share/locale of the installation an executable belongs to, .build/share/locale
+# for .build/<triple>/release/*), and are installed into $(LOCALEDIR).
+PO_LANGS = $(basename $(notdir $(wildcard po/*.po)))
+LOCALE_BUILD = .build/share/locale
+MO_FILES = $(PO_LANGS:%=$(LOCALE_BUILD)/%/LC_MESSAGES/sspr.mo)
+LOCALEDIR ?= $(DATADIR)/locale
+.PHONY: po po-check
+po: $(MO_FILES)
+$(LOCALE_BUILD)/%/LC_MESSAGES/sspr.mo: po/%.po
+	@mkdir -p $(@D)
+	msgfmt --check --statistics -o $@ $<
+# The template lists exactly the code's messages (the Swift tests check the same, and every translation).
+po-check:
+	po/extract.py --check
+	@for f in po/*.po; do msgfmt --check -o /dev/null $$f || exit 1; done
 
 .build/man/%: man/%.scd
 	@mkdir -p .build/man
@@ -187,9 +213,9 @@ completions: $(if $(NO_BUILD),,build-dist) $(COMPLETIONS)
 	"$<" --generate-completion-script fish > $@
 
 # Files only, under DESTDIR: what make install and make deb share. Never overwrites an existing config file.
-install-files: man completions
+install-files: man completions po
 	@set -e; D="$(DESTDIR)"; \
-	for d in "$(SECURITYDIR)" "$(BINDIR)" "$(SBINDIR)" "$(LIBEXECDIR)/sspr" "$(UNITDIR)" "$(PAMCONFIGDIR)" "$(SYSCONFDIR)/security" \
+	for d in "$(SECURITYDIR)" "$(BINDIR)" "$(SBINDIR)" "$(LIBEXECDIR)/sspr" "$(UNITDIR)" "$(CATALOGDIR)" "$(PAMCONFIGDIR)" "$(SYSCONFDIR)/security" \
 	         "$(MANDIR)/man1" "$(MANDIR)/man5" "$(MANDIR)/man8" "$(BASHCOMPDIR)" "$(ZSHCOMPDIR)" "$(FISHCOMPDIR)"; do \
 	  install -d -m 0755 $(OWN) "$$D$$d"; done; \
 	install -d -m 0700 $(OWN) "$$D$(STOREDIR)"; chmod 0700 "$$D$(STOREDIR)"; \
@@ -200,6 +226,7 @@ install-files: man completions
 	sed 's|/usr/libexec/sspr/sspr-reset|$(HELPER_PATH)|' systemd/sspr-reset@.service > .build/sspr-reset@.service; \
 	install -m 0644 $(OWN) .build/sspr-reset@.service "$$D$(UNITDIR)/sspr-reset@.service"; \
 	install -m 0644 $(OWN) systemd/sspr-reset.socket "$$D$(UNITDIR)/sspr-reset.socket"; \
+	install -m 0644 $(OWN) systemd/sspr.catalog "$$D$(CATALOGDIR)/sspr.catalog"; \
 	sed 's|/usr/sbin/ssprd|$(SBINDIR)/ssprd|' systemd/ssprd.service > .build/ssprd.service; \
 	install -m 0644 $(OWN) .build/ssprd.service "$$D$(UNITDIR)/ssprd.service"; \
 	install -m 0644 $(OWN) systemd/ssprd.socket "$$D$(UNITDIR)/ssprd.socket"; \
@@ -217,7 +244,9 @@ install-files: man completions
 	  install -m 0644 $(OWN) ".build/man/$${p%%:*}.gz" "$$D$(MANDIR)/$${p##*:}/$${p%%:*}.gz"; done; \
 	install -m 0644 $(OWN) .build/completions/sspr.bash "$$D$(BASHCOMPDIR)/sspr"; \
 	install -m 0644 $(OWN) .build/completions/_sspr "$$D$(ZSHCOMPDIR)/_sspr"; \
-	install -m 0644 $(OWN) .build/completions/sspr.fish "$$D$(FISHCOMPDIR)/sspr.fish"
+	install -m 0644 $(OWN) .build/completions/sspr.fish "$$D$(FISHCOMPDIR)/sspr.fish"; \
+	for l in $(PO_LANGS); do install -d -m 0755 $(OWN) "$$D$(LOCALEDIR)/$$l/LC_MESSAGES"; \
+	  install -m 0644 $(OWN) "$(LOCALE_BUILD)/$$l/LC_MESSAGES/sspr.mo" "$$D$(LOCALEDIR)/$$l/LC_MESSAGES/sspr.mo"; done
 
 install: $(if $(NO_BUILD),,build-deps build-dist) install-files
 	@set -e; \
@@ -245,9 +274,11 @@ uninstall:
 	fi; \
 	rm -f "$$D$(PAMCONFIGDIR)/sspr" "$$D$(UNITDIR)/ssprd.socket" "$$D$(UNITDIR)/ssprd.service" \
 	      "$$D$(UNITDIR)/sspr-reset.socket" "$$D$(UNITDIR)/sspr-reset@.service" "$$D$(HELPER_PATH)" \
+	      "$$D$(CATALOGDIR)/sspr.catalog" \
 	      "$$D$(SECURITYDIR)/pam_sspr.so" "$$D$(BINDIR)/sspr" "$$D$(SBINDIR)/ssprd" \
 	      "$$D$(MANDIR)/man1/sspr.1.gz" "$$D$(MANDIR)/man5/sspr.conf.5.gz" "$$D$(MANDIR)/man8/ssprd.8.gz" \
-	      "$$D$(MANDIR)/man8/pam_sspr.8.gz" "$$D$(BASHCOMPDIR)/sspr" "$$D$(ZSHCOMPDIR)/_sspr" "$$D$(FISHCOMPDIR)/sspr.fish"; \
+	      "$$D$(MANDIR)/man8/pam_sspr.8.gz" "$$D$(BASHCOMPDIR)/sspr" "$$D$(ZSHCOMPDIR)/_sspr" "$$D$(FISHCOMPDIR)/sspr.fish" \
+	      $(PO_LANGS:%="$$D$(LOCALEDIR)/%/LC_MESSAGES/sspr.mo"); \
 	for f in sspr.conf sspr-questions.conf; do t="$$D$(SYSCONFDIR)/security/$$f"; \
 	  if cmp -s "config/$$f" "$$t"; then rm -f "$$t"; elif [ -e "$$t" ]; then echo "kept your edited $$t"; fi; done; \
 	rmdir "$$D$(LIBEXECDIR)/sspr" 2>/dev/null || true; \
@@ -267,7 +298,7 @@ DEB_COMPRESS ?= xz
 
 # A binary package with dpkg-deb: the files of make install (PREFIX=/usr), maintainer scripts from
 # packaging/debian, Depends from dpkg-shlibdeps on the three binaries.
-deb: $(if $(NO_BUILD),,build-dist) man completions
+deb: $(if $(NO_BUILD),,build-dist) man completions po
 	rm -rf $(DEB_WORK)
 	$(MAKE) --no-print-directory install-files NO_BUILD=1 DESTDIR="$(CURDIR)/$(DEB_ROOT)" PREFIX=/usr \
 	  SECURITYDIR=/usr/lib/$(MULTIARCH)/security UNITDIR=/lib/systemd/system SYSCONFDIR=/etc LOCALSTATEDIR=/var
@@ -302,14 +333,14 @@ demo: $(if $(NO_BUILD),,build)
 
 # Packaging tests: DESTDIR file set, install/uninstall for real inside a mount namespace, the .deb, man pages, demo.
 test-install: build-dist man completions build
-	SSPR_BIN="$(RELEASE_BIN)" SSPR_MODULE="$(abspath $(MODULE))" SSPR_DIST_BIN="$(abspath $(DIST_BIN))" python3 -m pytest -q -p no:cacheprovider tests/install
+	SSPR_BIN="$(RELEASE_BIN)" SSPR_MODULE="$(abspath $(MODULE))" SSPR_DIST_BIN="$(abspath $(DIST_BIN))" python3 -m pytest -q -p no:cacheprovider Tests/install
 
 # --- e2e and attack matrix (issue 6) ---
 # Real front ends (login, su, sshd keyboard-interactive, pamtester, sudo -n) on a pty in private mount + pid
 # namespaces with throwaway accounts; the attack matrix (guessing, single use, enumeration, store hygiene,
 # secrets in cores/logs/files). The host's files are compared before and after. Runs as root.
 DEPS += openssh-server openssh-client sudo python3-pexpect gdb
-E2E_PYTEST = SSPR_BIN="$(RELEASE_BIN)" SSPR_MODULE="$(abspath $(MODULE))" python3 -m pytest -q -p no:cacheprovider -s tests/e2e
+E2E_PYTEST = SSPR_BIN="$(RELEASE_BIN)" SSPR_MODULE="$(abspath $(MODULE))" python3 -m pytest -q -p no:cacheprovider -s Tests/e2e
 .PHONY: e2e stress-e2e fuzz-all
 e2e: test-pam-build
 	$(E2E_PYTEST)

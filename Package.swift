@@ -31,12 +31,14 @@ let package = Package(
         .executable(name: "sspr", targets: ["sspr"]),
         .executable(name: "ssprd", targets: ["ssprd"]),
     ],
+    // Pinned with exact versions: a fresh clone resolves the same code without a Package.resolved (which this
+    // build machine's package mirror cannot share: its commit ids are not GitHub's, see README "Install").
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         // ssprd: the event loop and unix-socket server (SPEC 7 names SwiftNIO), signals and graceful stop.
-        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     ],
     targets: [
         systemLibrary("CCrypt", pkgConfig: "libxcrypt", apt: "libcrypt-dev"),

@@ -22,6 +22,8 @@ public struct SystemPaths: Equatable, Sendable {
     public var passwd: String { path("/etc/passwd") }
     public var group: String { path("/etc/group") }
     public var loginDefs: String { path("/etc/login.defs") }
+    /// The system's time zone (TZif), for the times in notices.
+    public var localtime: String { path("/etc/localtime") }
     public var opasswd: String { path("/etc/security/opasswd") }
     public var pwquality: String { path("/etc/security/pwquality.conf") }
     public var faillockDirectory: String { path("/var/run/faillock") }

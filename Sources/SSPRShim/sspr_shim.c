@@ -87,7 +87,10 @@ int sspr_so_peercred(void)
     return SO_PEERCRED;
 }
 
-int sspr_spawn(const char *path, char *const argv[], char *const envp[], int stdin_fd, int *pid)
+/* posix_spawn with default signals, an empty mask, descriptors laid out by `layout` and everything above them
+ * closed; `session` gives the child a session of its own, else a process group of its own. */
+static int spawn_clean(const char *path, char *const argv[], char *const envp[], int stdin_fd, int socket_fd,
+                       int session, int *pid)
 {
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attr;
@@ -101,53 +104,40 @@ int sspr_spawn(const char *path, char *const argv[], char *const envp[], int std
     }
     sigfillset(&all);
     sigemptyset(&none);
-    rc = posix_spawn_file_actions_adddup2(&actions, stdin_fd, 0);
-    if (rc == 0) rc = posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    if (stdin_fd >= 0) {
+        rc = posix_spawn_file_actions_adddup2(&actions, stdin_fd, 0);
+        if (rc == 0) rc = posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    } else {
+        rc = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDWR, 0);
+        if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, 0, 1);
+    }
     if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+    if (rc == 0 && socket_fd >= 0) rc = posix_spawn_file_actions_adddup2(&actions, socket_fd, 3);
+    if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(&actions, socket_fd >= 0 ? 4 : 3);
     if (rc == 0) rc = posix_spawnattr_setsigdefault(&attr, &all);
     if (rc == 0) rc = posix_spawnattr_setsigmask(&attr, &none);
-    if (rc == 0) rc = posix_spawnattr_setpgroup(&attr, 0);
-    if (rc == 0) rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
+    if (rc == 0 && !session) rc = posix_spawnattr_setpgroup(&attr, 0);
+    if (rc == 0) rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK |
+                                                          (session ? POSIX_SPAWN_SETSID : POSIX_SPAWN_SETPGROUP));
     pid_t child = 0;
     if (rc == 0) rc = posix_spawn(&child, path, &actions, &attr, argv, envp);
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
     if (rc == 0) *pid = child;
     return rc;
+}
+
+int sspr_spawn(const char *path, char *const argv[], char *const envp[], int stdin_fd, int *pid)
+{
+    return spawn_clean(path, argv, envp, stdin_fd, -1, 0, pid);
+}
+
+int sspr_spawn_with_socket(const char *path, char *const argv[], char *const envp[], int socket_fd, int *pid)
+{
+    return spawn_clean(path, argv, envp, -1, socket_fd, 1, pid);
 }
 
 void sspr_scrub_freed_memory(void)
 {
     mallopt(M_PERTURB, 0xa5);
-}
-
-int sspr_spawn_with_socket(const char *path, char *const argv[], char *const envp[], int socket_fd, int *pid)
-{
-    posix_spawn_file_actions_t actions;
-    posix_spawnattr_t attr;
-    sigset_t all, none;
-    int rc;
-    if ((rc = posix_spawn_file_actions_init(&actions)) != 0)
-        return rc;
-    if ((rc = posix_spawnattr_init(&attr)) != 0) {
-        posix_spawn_file_actions_destroy(&actions);
-        return rc;
-    }
-    sigfillset(&all);
-    sigemptyset(&none);
-    rc = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDWR, 0);
-    if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, 0, 1);
-    if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, 0, 2);
-    if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, socket_fd, 3);
-    if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(&actions, 4);
-    if (rc == 0) rc = posix_spawnattr_setsigdefault(&attr, &all);
-    if (rc == 0) rc = posix_spawnattr_setsigmask(&attr, &none);
-    if (rc == 0) rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSID);
-    pid_t child = 0;
-    if (rc == 0) rc = posix_spawn(&child, path, &actions, &attr, argv, envp);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-    if (rc == 0) *pid = child;
-    return rc;
 }

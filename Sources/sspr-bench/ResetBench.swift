@@ -19,13 +19,13 @@ func runResetBench(_ fx: EngineFixture, runs: Int) -> Table {
         let password = SecretBytes(copying: "Correct-horse-\(i)-battery")
         // 1. Verification: one TOTP proof through the engine (the policy's default: one method).
         let tVerify = fx.verifyTOTP(user, context: context)
-        // 2. Hashing, as ShadowPasswordChange.apply: login.defs read, then PasswordHasher (hash + crypt_rn check).
+        // 2. Hashing, as ShadowPasswordChange.apply: PAM stack and login.defs read, then PasswordHasher (hash + crypt_rn check).
         var newHash = ""
         let tHash = timed {
             do {
-                let defs = try LoginDefs.load(paths: paths)
-                methodName = "\(defs.hashMethod.name) \(defs.hashMethod.prefix)"
-                newHash = try PasswordHasher.hash(password, method: defs.hashMethod)
+                let method = try HashMethod.forNewPassword(paths: paths)
+                methodName = "\(method.name) \(method.prefix ?? "(libcrypt's choice)")"
+                newHash = try PasswordHasher.hash(password, method: method)
             } catch {
                 fail("hashing: \(error)")
             }

@@ -43,7 +43,9 @@ struct AuthenticateRequest {
         if let uid = trust.requiredUID, account?.uid != uid { account = nil }
         switch policy.enabled {
         case .all: break
-        case .none: return ignore
+        case .none:
+            conversation.log(.notice, "reset not offered: enabled = none")
+            return ignore
         case .group(let name):
             guard let account, account.groups.contains(name) else {
                 conversation.log(.notice, "reset not offered: user not in group \(name)")

@@ -38,6 +38,11 @@ struct ResetHelper {
             Syslog.write(.error, "request refused: \(error)")
             return 1
         }
+        // The helper's environment is clean, so the application's language comes with the request (its
+        // LC_MESSAGES, a plain name: never a path). Not installed here: the conversation stays English.
+        if !Translation.use(locale: request.locale) && request.locale != "C" && request.locale != "POSIX" {
+            Syslog.write(.debug, "locale \(request.locale) is not installed here; messages in English")
+        }
         // A caller that is not root chose its own module arguments (pam_start_confdir): none are believed.
         var options = HelperOptions(trust.requiredUID == nil ? request.arguments : [])
         if trust.requiredUID != nil || (peerMode && options.root == nil) { options.root = root }

@@ -11,8 +11,8 @@ struct SessionRequest {
     let options: HelperOptions
     let conversation: ProtocolConversation
 
-    static let registerLine = "Set up password reset so you can recover your account: run sspr register"
-    static let reconfirmLine = "Please confirm your password reset methods are still yours: run sspr confirm"
+    static var registerLine: String { translated("Set up password reset so you can recover your account: run sspr register") }
+    static var reconfirmLine: String { translated("Please confirm your password reset methods are still yours: run sspr confirm") }
 
     func run() {
         guard request.flags & PAMResult.silentFlag == 0, options.problems.isEmpty, request.invalidArguments == 0 else { return }

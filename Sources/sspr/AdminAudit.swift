@@ -21,7 +21,7 @@ struct AdminAudit: ParsableCommand {
         if let since {
             if let t = SystemClock.parseUTC(since) { sinceSeconds = t }
             else if let age = Duration.parseSeconds(since) { sinceSeconds = SystemClock.now() - age }
-            else { throw CLIError.usage("--since: expected a date (2026-11-24) or an age (2h, 7d)") }
+            else { throw CLIError.usage(translated("--since: expected a date (2026-11-24) or an age (2h, 7d)")) }
         }
         var parameters: [String: JSONValue] = [:]
         if let user = global.user { parameters["user"] = .string(user) }
@@ -35,6 +35,7 @@ struct AdminAudit: ParsableCommand {
                        tty: text("tty"), rhost: text("rhost"), actor: text("actor"), detail: text("detail"))
         }
         if json { try JSONOutput.print(rows); return }
+        // Every field goes through TerminalText: a name typed at a login prompt must not drive the terminal.
         for r in rows {
             var line = "\(r.time) \(r.event) user=\(r.user)"
             if !r.method.isEmpty { line += " method=\(r.method)" }
@@ -44,7 +45,7 @@ struct AdminAudit: ParsableCommand {
             if !r.rhost.isEmpty { line += " rhost=\(r.rhost)" }
             if !r.actor.isEmpty { line += " actor=\(r.actor)" }
             if !r.detail.isEmpty { line += " (\(r.detail))" }
-            print(line)
+            print(TerminalText.escaped(line))
         }
     }
 }

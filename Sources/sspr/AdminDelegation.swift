@@ -22,7 +22,8 @@ extension AdminRemove {
         if let kind { parameters["method"] = .string(kind.rawValue) }
         let client = try RegistrationClient(global: global, user: nil, admin: true, createStore: false)
         let removed = try client.call("AdminRemove", parameters)["removed"]?.int ?? 0
-        if removed == 0 { throw CLIError.failed("\(user) has no \(kind?.rawValue ?? "method") registered") }
+        if removed == 0 { throw CLIError.failed(kind.map { translated("{user} has no {method} registered", ["user": user, "method": $0.rawValue]) }
+                                                       ?? translated("{user} has no method registered", ["user": user])) }
         print("Removed \(kind?.rawValue ?? "all methods") of \(user).")
     }
 }
@@ -52,7 +53,7 @@ extension AdminEnroll {
             var answers: [JSONValue] = []
             for (index, line) in try SecretInput.fileLines(file ?? "-").enumerated() where !line.isEmpty {
                 guard let colon = line.bytes.firstIndex(of: UInt8(ascii: ":")) else {
-                    throw CLIError.failed("\(file ?? "-"):\(index + 1): expected \"question-id: answer\"")
+                    throw CLIError.failed(translated("{file}:{line}: expected \"question-id: answer\"", ["file": file ?? "-", "line": String(index + 1)]))
                 }
                 let id = String(decoding: line.bytes[..<colon], as: UTF8.self).filter { $0 != " " && $0 != "\t" }
                 answers.append(.object(["id": .string(id), "answer": .string(String(decoding: line.bytes[(colon + 1)...], as: UTF8.self))]))
@@ -60,7 +61,7 @@ extension AdminEnroll {
             _ = try client.call("SetQuestions", ["user": .string(user), "answers": .array(answers)])
             print("Security questions registered for \(user) (\(answers.count)).")
         case .email, .sms, .tap:
-            throw CLIError.usage("enroll totp, recovery-codes or questions")
+            throw CLIError.usage(translated("enroll totp, recovery-codes or questions"))
         }
     }
 }
@@ -86,16 +87,16 @@ extension AdminVerify {
             let code = isatty(0) == 1 ? try TerminalInput.secret("Code: ") : try SecretInput.stdinLines().first ?? SecretBytes([])
             guard code.bytes.contains(where: { $0 != 0x20 && $0 != 0x09 }) else {
                 print("refused")
-                throw CLIError.failed("no code given (nothing was counted)")
+                throw CLIError.failed(translated("no code given (nothing was counted)"))
             }
             parameters["code"] = .string(Self.text(code))
         }
         let reply: [String: JSONValue]
         do {
             reply = try client.call("AdminVerify", parameters)
-        } catch let error as CLIError where error.message.hasPrefix("locked out") {
+        } catch let error as CLIError where error.daemonError == .lockedOut {
             print("refused")
-            printError("sspr: \(user) is \(error.message) (sspr admin unlock \(user))")
+            printError("sspr: " + translated("{user}: {reason} (sspr admin unlock {user})", ["user": user, "reason": error.message]))
             throw ExitCode(1)
         }
         if reply["accepted"]?.bool == true {
@@ -104,7 +105,7 @@ extension AdminVerify {
         }
         print("refused")
         if let until = reply["locked_until"]?.int {
-            printError("sspr: \(user) is now locked out until \(SystemClock.localTime(Int64(until)))")
+            printError("sspr: " + translated("{user} is now locked out until {time}", ["user": user, "time": SystemClock.localTime(Int64(until))]))
         }
         throw ExitCode(1)
     }

@@ -44,14 +44,15 @@ struct AdminEnroll: ParsableCommand {
             try BulkEnrollment(global: global, replace: replace).run(file: from, output: output, json: json)
             return
         }
-        guard let user, let method else { throw CLIError.usage("name USER and METHOD") }
-        guard let kind = MethodKind(name: method) else { throw CLIError.usage("unknown method \"\(method)\"") }
-        if kind == .tap { throw CLIError.usage("a temporary access pass is issued with: sspr admin pass \(user)") }
+        guard let user, let method else { throw CLIError.usage(translated("name USER and METHOD")) }
+        guard let kind = MethodKind(name: method) else { throw CLIError.usage(translated("unknown method \"{method}\"", ["method": method])) }
+        if kind == .tap { throw CLIError.usage(translated("a temporary access pass is issued with: sspr admin pass {user}", ["user": user])) }
         if kind == .email || kind == .sms {
             // An address is registered only by proving it: the user runs sspr add email|sms, which sends a code there.
-            throw CLIError.failed("\(kind.rawValue) is registered by proving the address: sspr --user \(user) add \(kind.rawValue) DESTINATION")
+            throw CLIError.failed(translated("{method} is registered by proving the address: sspr --user {user} add {method} DESTINATION",
+                                             ["method": kind.rawValue, "user": user]))
         }
-        if kind == .questions && file == nil { throw CLIError.usage("questions needs --file F") }
+        if kind == .questions && file == nil { throw CLIError.usage(translated("questions needs --file F")) }
         if !global.isRoot { return try runThroughDaemon(user: user, kind: kind) }
         let engine = try global.openEngine(create: true)
         // The enrollment's notice was queued with it; this root process sends it (or leaves it for the timer).
@@ -102,7 +103,7 @@ struct AdminEnroll: ParsableCommand {
     private func enrollTOTP(_ engine: RecoveryEngine, user: String) throws {
         let key: SecretBytes
         if let secret {
-            guard let decoded = OATH.base32Decode(secret) else { throw CLIError.failed("--secret is not valid base32") }
+            guard let decoded = OATH.base32Decode(secret) else { throw CLIError.failed(translated("--secret is not valid base32")) }
             key = decoded
         } else {
             key = try TOTPMethod.newSecret()
@@ -129,7 +130,7 @@ struct AdminEnroll: ParsableCommand {
         var answers: [QuestionsMethod.Answer] = []
         for (index, line) in try SecretInput.fileLines(file).enumerated() where !line.isEmpty {
             guard let colon = line.bytes.firstIndex(of: UInt8(ascii: ":")) else {
-                throw CLIError.failed("\(file):\(index + 1): expected \"question-id: answer\"")
+                throw CLIError.failed(translated("{file}:{line}: expected \"question-id: answer\"", ["file": file, "line": String(index + 1)]))
             }
             let id = String(decoding: line.bytes[..<colon], as: UTF8.self).filter { $0 != " " && $0 != "\t" }
             answers.append(.init(questionID: id, answer: SecretBytes(Array(line.bytes[(colon + 1)...]))))

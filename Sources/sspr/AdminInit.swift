@@ -1,5 +1,6 @@
 import ArgumentParser
 import SSPRCore
+import SSPRSystem
 
 /// `sspr admin init`: creates the store with its safe modes (directory 0700, file 0600, root:root) when it is
 /// missing, and checks an existing one. `make install` and the package's postinst run it, so `sspr admin check`
@@ -12,7 +13,7 @@ struct AdminInit: ParsableCommand {
 
     func run() throws {
         let (policy, problems) = global.loadPolicy()
-        guard problems.isEmpty else { throw CLIError.failed("the policy has problems: fix them first (sspr admin check)") }
+        guard problems.isEmpty else { throw CLIError.failed(translated("the policy has problems: fix them first (sspr admin check)")) }
         let path = global.paths.path(policy.store)
         _ = try global.openEngine(create: true)
         print("Store \(path) is ready.")

@@ -53,7 +53,7 @@ struct AdminReport: ParsableCommand {
         }
         print(pad("USER", 16) + pad("STATE", 14) + pad("METHODS", 36) + "LOCKED UNTIL")
         for r in rows {
-            print(pad(r.user, 16) + pad(r.state, 14) + pad(r.methods.isEmpty ? "-" : r.methods.joined(separator: ","), 36)
+            print(pad(TerminalText.escaped(r.user), 16) + pad(r.state, 14) + pad(r.methods.isEmpty ? "-" : r.methods.joined(separator: ","), 36)
                   + (r.locked_until ?? "-"))
         }
         for r in rows where r.account != "ok" {

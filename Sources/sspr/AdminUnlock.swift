@@ -1,5 +1,6 @@
 import ArgumentParser
 import SSPRCore
+import SSPRSystem
 
 struct AdminUnlock: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "unlock", abstract: "Clear a user's failures and lockout.")
@@ -26,7 +27,7 @@ struct AdminRemove: ParsableCommand {
     func run() throws {
         var kind: MethodKind? = nil
         if let method {
-            guard let k = MethodKind(name: method) else { throw CLIError.usage("unknown method \"\(method)\"") }
+            guard let k = MethodKind(name: method) else { throw CLIError.usage(translated("unknown method \"{method}\"", ["method": method])) }
             kind = k
         }
         if !global.isRoot { return try runThroughDaemon(kind) }
@@ -34,7 +35,8 @@ struct AdminRemove: ParsableCommand {
         try engine.requireAccountOrStoredName(user)
         let removed: Int
         do { removed = try engine.remove(user: user, method: kind, context: global.adminContext) } catch { throw CLIError(error) }
-        if removed == 0 { throw CLIError.failed("\(user) has no \(kind?.rawValue ?? "method") registered") }
+        if removed == 0 { throw CLIError.failed(kind.map { translated("{user} has no {method} registered", ["user": user, "method": $0.rawValue]) }
+                                                       ?? translated("{user} has no method registered", ["user": user])) }
         print("Removed \(kind?.rawValue ?? "all methods") of \(user).")
     }
 }

@@ -21,8 +21,8 @@ struct AdminVerify: ParsableCommand {
     var questions: String?
 
     func run() throws {
-        guard let kind = MethodKind(name: method) else { throw CLIError.usage("unknown method \"\(method)\"") }
-        if kind == .email || kind == .sms { throw CLIError.usage("\(kind.rawValue) codes are sent at a reset; verify totp, recovery-code, tap or questions") }
+        guard let kind = MethodKind(name: method) else { throw CLIError.usage(translated("unknown method \"{method}\"", ["method": method])) }
+        if kind == .email || kind == .sms { throw CLIError.usage(translated("{method} codes are sent at a reset; verify totp, recovery-code, tap or questions", ["method": kind.rawValue])) }
         if !global.isRoot { return try runThroughDaemon(kind) }
         let engine = try global.openEngine(create: false)
         try engine.requireKnownAccount(user)
@@ -37,11 +37,11 @@ struct AdminVerify: ParsableCommand {
                 print("accepted")
             case .rejected(let lockedUntil):
                 print("refused")
-                if let lockedUntil { printError("sspr: \(user) is now locked out until \(SystemClock.localTime(lockedUntil))") }
+                if let lockedUntil { printError("sspr: " + translated("{user} is now locked out until {time}", ["user": user, "time": SystemClock.localTime(lockedUntil)])) }
                 throw ExitCode(1)
             case .lockedOut(let until):
                 print("refused")
-                printError("sspr: \(user) is locked out until \(SystemClock.localTime(until)) (sspr admin unlock \(user))")
+                printError("sspr: " + translated("{user} is locked out until {time} (sspr admin unlock {user})", ["user": user, "time": SystemClock.localTime(until)]))
                 throw ExitCode(1)
             }
         } catch let error as SSPRError {
@@ -64,7 +64,7 @@ struct AdminVerify: ParsableCommand {
         let code = interactive ? try TerminalInput.secret(prompt) : try SecretInput.stdinLines().first ?? SecretBytes([])
         guard code.bytes.contains(where: { $0 != 0x20 && $0 != 0x09 }) else {
             print("refused")
-            throw CLIError.failed("no code given (nothing was counted)")
+            throw CLIError.failed(translated("no code given (nothing was counted)"))
         }
         let spent: Bool
         switch kind {
@@ -74,8 +74,8 @@ struct AdminVerify: ParsableCommand {
         }
         if spent {
             print("refused")
-            throw CLIError.failed(kind == .totp ? "that code was already accepted; ask for the next one (not counted)"
-                                                : "that recovery code was already used; ask for another one (not counted)")
+            throw CLIError.failed(kind == .totp ? translated("that code was already accepted; ask for the next one (not counted)")
+                                                : translated("that recovery code was already used; ask for another one (not counted)"))
         }
         return .code(code)
     }
@@ -87,7 +87,7 @@ struct AdminVerify: ParsableCommand {
             let registered = try engine.questions.questions(user: user)
             asked = try questions.split(separator: ",").map { id in
                 guard let q = registered.first(where: { $0.id == String(id) }) else {
-                    throw CLIError.usage("\(user) has not registered question \"\(id)\"")
+                    throw CLIError.usage(translated("{user} has not registered question \"{id}\"", ["user": user, "id": String(id)]))
                 }
                 return q
             }
@@ -110,7 +110,7 @@ struct AdminVerify: ParsableCommand {
         }
         guard answers.count == asked.count, answers.allSatisfy({ !$0.answer.isEmpty }) else {
             print("refused")
-            throw CLIError.failed("\(asked.count) answers are needed, one per question (nothing was counted)")
+            throw CLIError.failed(translated("{count} answers are needed, one per question (nothing was counted)", ["count": String(asked.count)]))
         }
         return .answers(answers)
     }

@@ -27,7 +27,7 @@ struct BulkEnrollment {
 
     func run(file: String, output: String?, json: Bool) throws {
         let entries = try Self.read(file)
-        guard !entries.isEmpty else { throw CLIError.failed("\(file) lists nobody") }
+        guard !entries.isEmpty else { throw CLIError.failed(translated("{file} lists nobody", ["file": file])) }
         let engine = try global.openEngine(create: true)
         defer { _ = try? engine.noticeDelivery.deliverDue() }
         let plan = try check(entries, engine)
@@ -74,7 +74,8 @@ struct BulkEnrollment {
         }
         guard errors.isEmpty else {
             for e in errors.prefix(50) { printError("sspr: \(e)") }
-            throw CLIError.failed("\(errors.count) of \(entries.count) entries refused; nobody was enrolled")
+            throw CLIError.failed(translated("{refused} of {count} entries refused; nobody was enrolled",
+                                             ["refused": String(errors.count), "count": String(entries.count)]))
         }
         return plan
     }
@@ -102,7 +103,7 @@ struct BulkEnrollment {
         do { text = try FileSystem.readText(path, limit: 16 << 20) } catch { throw CLIError.failed("\(error)") }
         if text.first(where: { !$0.isWhitespace }) == "[" {
             do { return try JSONDecoder().decode([Entry].self, from: Data(text.utf8)) } catch {
-                throw CLIError.failed("\(path): expected a JSON array of {\"user\": ..., \"method\": ..., \"secret\": ...}")
+                throw CLIError.failed(translated("{file}: expected a JSON array of user, method and secret objects", ["file": path]))
             }
         }
         var entries: [Entry] = []
@@ -110,7 +111,7 @@ struct BulkEnrollment {
             let fields = record.map(\.trimmingSpaces)
             if fields.allSatisfy(\.isEmpty) || fields.first?.hasPrefix("#") == true { continue }
             if index == 0 && fields.first?.lowercased() == "user" { continue }
-            guard fields.count >= 2, fields.count <= 3 else { throw CLIError.failed("\(path): record \(index + 1): expected user,method[,secret]") }
+            guard fields.count >= 2, fields.count <= 3 else { throw CLIError.failed(translated("{file}: record {record}: expected user,method[,secret]", ["file": path, "record": String(index + 1)])) }
             entries.append(Entry(user: fields[0], method: fields[1], secret: fields.count == 3 ? fields[2] : nil))
         }
         return entries
@@ -132,7 +133,7 @@ struct BulkEnrollment {
             try file.changeMode(0o600)
             return file
         } catch {
-            throw CLIError.failed("--output: \(error) (the file must not exist yet)")
+            throw CLIError.failed(translated("--output: {error} (the file must not exist yet)", ["error": "\(error)"]))
         }
     }
 }

@@ -1,11 +1,16 @@
 import ArgumentParser
 import SSPRCore
+import SSPRDaemon
 
 /// A command-line failure with its exit code (SPEC section 8: 0 done, 1 failed, 2 usage, 3 not permitted,
 /// 4 daemon unreachable). Messages never contain a secret.
 struct CLIError: Error, CustomStringConvertible {
     let code: Int32
     let message: String
+    /// The daemon's error when the failure is one (set by `RegistrationClient.cliError`): callers that react
+    /// to a particular error test this, never the message, which is translated.
+    var daemonError: RegistrationError? = nil
+    var isWrongCode: Bool { daemonError == .invalidCode }
 
     static func failed(_ message: String) -> CLIError { CLIError(code: 1, message: message) }
     static func usage(_ message: String) -> CLIError { CLIError(code: 2, message: message) }

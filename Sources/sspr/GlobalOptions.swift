@@ -36,7 +36,7 @@ struct GlobalOptions: ParsableArguments {
     /// the PAM stack) only root may run. A member of sspr-admin runs the others through ssprd.
     func requireRoot(_ what: String = "sspr admin check") throws {
         if ProcessIdentity.effectiveUID != 0 {
-            throw CLIError.notPermitted("\(what) needs root (run it with sudo)")
+            throw CLIError.notPermitted(translated("{command} needs root (run it with sudo)", ["command": what]))
         }
     }
 
@@ -64,7 +64,7 @@ func printError(_ message: String) {
 extension RecoveryEngine {
     /// Admin commands act on accounts only: a typo ("bogususer") must fail (exit 1) before it creates a row.
     func requireKnownAccount(_ user: String) throws {
-        guard accounts.account(named: user) != nil else { throw CLIError.failed("no such account: \(user)") }
+        guard accounts.account(named: user) != nil else { throw CLIError.failed(translated("no such account: {user}", ["user": user])) }
     }
 
     /// For unlock and remove, which also clean up after a deleted account: a name that is no account is
@@ -73,6 +73,6 @@ extension RecoveryEngine {
         if accounts.account(named: user) != nil { return }
         let stored: Bool
         do { stored = try holdsData(for: user) } catch { throw CLIError(error) }
-        guard stored else { throw CLIError.failed("no such account: \(user)") }
+        guard stored else { throw CLIError.failed(translated("no such account: {user}", ["user": user])) }
     }
 }

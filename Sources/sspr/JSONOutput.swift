@@ -1,8 +1,10 @@
 import FoundationEssentials
 import Glibc
+import SSPRCore
 
-/// `--json` output: sorted keys, one document, trailing newline. (FoundationEssentials only: the full Foundation
-/// and its ICU data would triple the size of the installed binary for nothing.)
+/// `--json` output: sorted keys, one document, trailing newline, and no character in it that could drive a
+/// terminal (`TerminalText.jsonEscaped`: names come from whoever typed them). (FoundationEssentials only: the
+/// full Foundation and its ICU data would triple the size of the installed binary for nothing.)
 enum JSONOutput {
     static func print<T: Encodable>(_ value: T) throws {
         let bytes = Array(try text(value).utf8)
@@ -19,6 +21,6 @@ enum JSONOutput {
     static func text<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+        return TerminalText.jsonEscaped(String(decoding: try encoder.encode(value), as: UTF8.self)) + "\n"
     }
 }

@@ -7,15 +7,15 @@ enum QuestionEntry {
     /// `count` different numbers from 1...`total`; asked again (up to 5 times) until they are.
     static func pickNumbers(count: Int, from total: Int) throws -> [Int] {
         for _ in 0..<5 {
-            let typed = try TerminalInput.line("Numbers, separated by spaces: ")
+            let typed = try TerminalInput.line(translated("Numbers, separated by spaces: "))
             let parts = typed.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" })
             let picks = parts.compactMap { Int($0) }
             if picks.count == parts.count, picks.count == count, Set(picks).count == count, picks.allSatisfy({ (1...total).contains($0) }) {
                 return picks
             }
-            print("Please type \(count) different numbers from 1 to \(total).")
+            print(translated("Please type {count} different numbers from 1 to {total}.", ["count": String(count), "total": String(total)]))
         }
-        throw CLIError.failed("no valid choice of questions; nothing was saved")
+        throw CLIError.failed(translated("no valid choice of questions; nothing was saved"))
     }
 
     /// An answer typed twice. The two are compared the way a reset compares answers (normalised: case, spaces,
@@ -28,18 +28,18 @@ enum QuestionEntry {
                 print(problemText(error))
                 continue
             }
-            let again = try TerminalInput.secret("Again: ")
+            let again = try TerminalInput.secret(translated("Again: "))
             if let second = try? AnswerNormaliser.normalise(again), second.constantTimeEquals(normalised) { return first }
-            print("The two answers differ; please type this one again.")
+            print(translated("The two answers differ; please type this one again."))
         }
-        throw CLIError.failed("the answers to \"\(question)\" did not match; nothing was saved")
+        throw CLIError.failed(translated("the answers to \"{question}\" did not match; nothing was saved", ["question": question]))
     }
 
     private static func problemText(_ problem: AnswerNormaliser.Problem) -> String {
         switch problem {
-        case .tooShort: return "An answer needs at least \(AnswerNormaliser.minimumLength) characters."
-        case .tooLong: return "An answer may have at most \(AnswerNormaliser.maximumLength) characters."
-        case .invalidText: return "That answer contains characters that cannot be used."
+        case .tooShort: return translated("An answer needs at least {count} characters.", ["count": String(AnswerNormaliser.minimumLength)])
+        case .tooLong: return translated("An answer may have at most {count} characters.", ["count": String(AnswerNormaliser.maximumLength)])
+        case .invalidText: return translated("That answer contains characters that cannot be used.")
         }
     }
 }

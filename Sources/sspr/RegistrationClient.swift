@@ -44,7 +44,8 @@ final class SocketTransport: RegistrationTransport {
         do {
             fd = try UnixSocketAddress.connectStream(path: path)
         } catch {
-            throw CLIError.daemonUnreachable("cannot reach ssprd at \(path): \(String(cString: strerror(error.code))) (is ssprd.socket enabled?)")
+            throw CLIError.daemonUnreachable(translated("cannot reach ssprd at {path}: {error} (is ssprd.socket enabled?)",
+                                                        ["path": path, "error": String(cString: strerror(error.code))]))
         }
     }
 
@@ -58,18 +59,18 @@ final class SocketTransport: RegistrationTransport {
         while offset < message.count {
             let n = message.withUnsafeBytes { send(fd, $0.baseAddress.map { $0 + offset }, $0.count - offset, Int32(MSG_NOSIGNAL)) }
             if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw CLIError.daemonUnreachable("ssprd closed the connection") }
+            guard n > 0 else { throw CLIError.daemonUnreachable(translated("ssprd closed the connection")) }
             offset += n
         }
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
             let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw CLIError.daemonUnreachable("ssprd closed the connection") }
+            guard n > 0 else { throw CLIError.daemonUnreachable(translated("ssprd closed the connection")) }
             let messages: [[UInt8]]
-            do { messages = try framer.push(chunk[0..<n]) } catch { throw CLIError.failed("ssprd sent an oversized reply") }
+            do { messages = try framer.push(chunk[0..<n]) } catch { throw CLIError.failed(translated("ssprd sent an oversized reply")) }
             if let first = messages.first {
-                do { return try VarlinkWire.decodeReply(first) } catch { throw CLIError.failed("ssprd sent a malformed reply") }
+                do { return try VarlinkWire.decodeReply(first) } catch { throw CLIError.failed(translated("ssprd sent a malformed reply")) }
             }
         }
     }
@@ -93,9 +94,9 @@ final class RegistrationClient {
             // An admin command warns about policy problems and goes on with the valid keys (as before it went
             // through the service); a user's registration is refused until the policy is fixed.
             let (policy, problems) = global.loadPolicy(quiet: !admin)
-            if !problems.isEmpty && !admin { throw CLIError.failed("the policy has problems; run sspr admin check") }
+            if !problems.isEmpty && !admin { throw CLIError.failed(translated("the policy has problems; run sspr admin check")) }
             transport = InProcessTransport(paths: global.paths, policy: policy, createStore: createStore)
-            if user == nil && !admin { throw CLIError.usage("as root, name the account with --user USER") }
+            if user == nil && !admin { throw CLIError.usage(translated("as root, name the account with --user USER")) }
         } else {
             transport = try SocketTransport(path: global.socket ?? global.paths.socket)
         }
@@ -130,34 +131,40 @@ final class RegistrationClient {
     }
 
     private func authenticate() throws {
-        let password = try TerminalInput.secret("Password for \(ProcessIdentity.realUserName): ")
+        let password = try TerminalInput.secret(translated("Password for {user}: ", ["user": ProcessIdentity.realUserName]))
         let reply = try transport.call("Authenticate", ["password": .string(String(decoding: password.bytes, as: UTF8.self))])
         guard let error = reply.error else { return }
         if error == RegistrationError.rateLimited.qualifiedName {
             // Too many wrong passwords lately: the caller is not let in (exit 3), as with a wrong password.
-            throw CLIError.notPermitted(reply.parameters?["reason"]?.string ?? "too many wrong passwords; try again later")
+            throw CLIError.notPermitted(reply.parameters?["reason"]?.string ?? translated("too many wrong passwords; try again later"))
         }
         throw RegistrationClient.cliError(error, reply.parameters ?? [:])
     }
 
     static func cliError(_ name: String, _ parameters: [String: JSONValue]) -> CLIError {
         let short = name.split(separator: ".").last.map(String.init) ?? name
+        var error = message(for: short, parameters)
+        error.daemonError = RegistrationError(rawValue: short)
+        return error
+    }
+
+    private static func message(for short: String, _ parameters: [String: JSONValue]) -> CLIError {
         let reason = parameters["reason"]?.string
         switch RegistrationError(rawValue: short) {
-        case .permissionDenied?: return .notPermitted("not permitted" + (reason.map { ": \($0)" } ?? ""))
-        case .notAuthenticated?, .authenticationFailed?: return .notPermitted("the password was not right")
+        case .permissionDenied?: return .notPermitted(reason.map { translated("not permitted: {reason}", ["reason": $0]) } ?? translated("not permitted"))
+        case .notAuthenticated?, .authenticationFailed?: return .notPermitted(translated("the password was not right"))
         case .lockedOut?:
-            let until = parameters["until"]?.int.map { SystemClock.localTime(Int64($0)) } ?? "later"
-            return .notPermitted("locked out until \(until) (too many wrong proofs)")
-        case .noSuchUser?: return .failed("no such account")
-        case .notAllowedByPolicy?: return .failed("the policy does not allow \(parameters["method"]?.string ?? "that method")")
-        case .invalidCode?: return .failed("that code was not right")
-        case .notRegistered?: return .failed("not registered")
-        case .notAvailable?: return .failed("not available for this account; an administrator must look (sspr admin check)")
-        case .rateLimited?: return .failed(reason ?? "too many requests; wait a minute")
-        case .sendFailed?: return .failed("the code could not be sent (mail_command / sms_command); ask your administrator")
-        case .storeUnavailable?: return .failed("the store is unavailable (sspr admin check)")
-        case .invalidParameter?: return .failed(reason ?? "invalid request")
+            let until = parameters["until"]?.int.map { SystemClock.localTime(Int64($0)) } ?? translated("later")
+            return .notPermitted(translated("locked out until {time} (too many wrong proofs)", ["time": until]))
+        case .noSuchUser?: return .failed(translated("no such account"))
+        case .notAllowedByPolicy?: return .failed(translated("the policy does not allow {method}", ["method": parameters["method"]?.string ?? translated("that method")]))
+        case .invalidCode?: return .failed(translated("that code was not right"))
+        case .notRegistered?: return .failed(translated("not registered"))
+        case .notAvailable?: return .failed(translated("not available for this account; an administrator must look (sspr admin check)"))
+        case .rateLimited?: return .failed(reason ?? translated("too many requests; wait a minute"))
+        case .sendFailed?: return .failed(translated("the code could not be sent (mail_command / sms_command); ask your administrator"))
+        case .storeUnavailable?: return .failed(translated("the store is unavailable (sspr admin check)"))
+        case .invalidParameter?: return .failed(reason ?? translated("invalid request"))
         case .noPendingSecret?, .internalError?, .methodNotFound?, nil: return .failed("ssprd: \(short)")
         }
     }

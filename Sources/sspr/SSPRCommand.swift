@@ -18,6 +18,10 @@ struct SSPRCommand: ParsableCommand {
     /// ArgumentParser's own exit codes are remapped to the contract's (usage errors are 2, not 64).
     static func main() {
         MemoryHygiene.scrubFreedMemory()
+        // Our own process: its syslog lines are tagged "sspr" (journalctl -t sspr), not "sspr: sspr: ...".
+        Syslog.claimIdentity("sspr")
+        // Messages in the language of the environment (LANG, LC_ALL, LC_MESSAGES): catalogues of domain sspr.
+        Translation.useEnvironment()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -12,10 +12,10 @@ enum SecretInput {
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
             let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; throw CLIError.failed("cannot read standard input") }
+            if n < 0 { if errno == EINTR { continue }; throw CLIError.failed(translated("cannot read standard input")) }
             if n == 0 { break }
             all.append(contentsOf: chunk[0..<n])
-            if all.count > limit { throw CLIError.failed("standard input is longer than \(limit) bytes") }
+            if all.count > limit { throw CLIError.failed(translated("standard input is longer than {limit} bytes", ["limit": String(limit)])) }
         }
         defer { wipe(&all); wipe(&chunk) }
         return lines(all)

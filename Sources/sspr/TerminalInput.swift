@@ -35,12 +35,12 @@ enum TerminalInput {
             let n = read(0, &byte, 1)
             if n < 0 && errno == EINTR { continue }
             if n <= 0 {
-                if bytes.isEmpty { throw CLIError.failed("no input") }
+                if bytes.isEmpty { throw CLIError.failed(translated("no input")) }
                 break
             }
             if byte == 0x0a { break }
             bytes.append(byte)
-            if bytes.count > 4096 { throw CLIError.failed("input line too long") }
+            if bytes.count > 4096 { throw CLIError.failed(translated("input line too long")) }
         }
         if bytes.last == 0x0d { bytes.removeLast() }
         return SecretBytes(bytes)

@@ -24,13 +24,18 @@ struct StatusCommand: ParsableCommand {
                          allowed_methods: s["allowed_methods"]?.array?.compactMap(\.string) ?? [],
                          locked_until: s["locked_until"]?.int.map { Int64($0) })
         if json { try JSONOutput.print(JSONStatus(out)); return }
-        print("Account:            \(out.user)")
-        print("Registered methods: \(out.methods.isEmpty ? "none" : out.methods.joined(separator: ", "))")
-        if out.methods.contains("recovery_code") { print("Recovery codes left: \(out.recovery_codes_left)") }
-        print("Policy:             \(out.gates == 2 ? "two different methods" : "one method") from \(out.allowed_methods.joined(separator: ", "))")
-        print(out.meets_policy ? "You can reset a forgotten password at the login prompt." : "Not enough methods yet: run sspr register.")
-        if out.reconfirm_due { print("Your methods are due for reconfirmation: run sspr confirm.") }
-        if let locked = out.locked_until { print("Password reset is locked until \(SystemClock.localTime(locked)).") }
+        print(translated("Account:            {user}", ["user": out.user]))
+        print(translated("Registered methods: {methods}", ["methods": out.methods.isEmpty ? translated("none") : out.methods.joined(separator: ", ")]))
+        if out.methods.contains("recovery_code") {
+            print(translated("Recovery codes left: {count}", ["count": String(out.recovery_codes_left)]))
+        }
+        let allowed = out.allowed_methods.joined(separator: ", ")
+        print(out.gates == 2 ? translated("Policy:             two different methods from {methods}", ["methods": allowed])
+                             : translated("Policy:             one method from {methods}", ["methods": allowed]))
+        print(out.meets_policy ? translated("You can reset a forgotten password at the login prompt.")
+                                : translated("Not enough methods yet: run sspr register."))
+        if out.reconfirm_due { print(translated("Your methods are due for reconfirmation: run sspr confirm.")) }
+        if let locked = out.locked_until { print(ResetMessages.lockedUntil(SystemClock.localTime(locked))) }
     }
 
     /// --json keeps UTC timestamps (machine-readable, zone "Z"); the text above says local time with its zone.
@@ -56,23 +61,23 @@ struct RegisterCommand: ParsableCommand {
             let status = try client.call("GetStatus")
             let have = Set(status["methods"]?.array?.compactMap(\.string) ?? [])
             if status["meets_policy"]?.bool == true {
-                print("Done: you can reset a forgotten password at the login prompt (sspr status).")
+                print(translated("Done: you can reset a forgotten password at the login prompt (sspr status)."))
                 return
             }
             let allowed = (status["allowed_methods"]?.array?.compactMap(\.string) ?? [])
                 .filter { ["totp", "questions", "recovery_code"].contains($0) && !have.contains($0) }
             // (E-mail and SMS need an address: sspr add email ADDRESS, sspr add sms NUMBER.)
-            guard !allowed.isEmpty else { throw CLIError.failed("the policy needs methods this command cannot register; ask your administrator") }
-            print("Choose a method to add:")
-            for (i, m) in allowed.enumerated() { print("  \(i + 1). \(MethodKind(rawValue: m)?.displayName ?? m)") }
-            let choice = try TerminalInput.line("Method [1-\(allowed.count)]: ")
+            guard !allowed.isEmpty else { throw CLIError.failed(translated("the policy needs methods this command cannot register; ask your administrator")) }
+            print(translated("Choose a method to add:"))
+            for (i, m) in allowed.enumerated() { print("  \(i + 1). \(MethodKind(rawValue: m)?.localizedName ?? m)") }
+            let choice = try TerminalInput.line(translated("Method [1-{count}]: ", ["count": String(allowed.count)]))
             guard let n = Int(choice.trimmingSpaces), n >= 1, n <= allowed.count, let kind = MethodKind(rawValue: allowed[n - 1]) else {
-                print("Please type a number from 1 to \(allowed.count).")
+                print(ResetMessages.invalidChoice(allowed.count))
                 continue
             }
             try MethodRegistration(client: client).add(kind, destination: nil)
         }
-        throw CLIError.failed("registration not finished; run sspr register again")
+        throw CLIError.failed(translated("registration not finished; run sspr register again"))
     }
 }
 
@@ -85,9 +90,9 @@ struct AddCommand: ParsableCommand {
     @Argument(help: "The address or number, for email and sms.") var destination: String?
 
     func run() throws {
-        guard let kind = MethodKind(name: method), kind.isUserRegistered else { throw CLIError.usage("unknown method \"\(method)\"") }
+        guard let kind = MethodKind(name: method), kind.isUserRegistered else { throw CLIError.usage(translated("unknown method \"{method}\"", ["method": method])) }
         if (kind == .email || kind == .sms) && destination == nil {
-            throw CLIError.usage("sspr add \(kind.rawValue) needs the \(kind == .email ? "ADDRESS" : "NUMBER")")
+            throw CLIError.usage(kind == .email ? translated("sspr add email needs the ADDRESS") : translated("sspr add sms needs the NUMBER"))
         }
         let client = try RegistrationClient(global: global, user: global.user)
         try MethodRegistration(client: client).add(kind, destination: destination)
@@ -101,10 +106,10 @@ struct RemoveCommand: ParsableCommand {
     @Argument(help: "totp, questions, recovery-codes, email or sms.") var method: String
 
     func run() throws {
-        guard let kind = MethodKind(name: method) else { throw CLIError.usage("unknown method \"\(method)\"") }
+        guard let kind = MethodKind(name: method) else { throw CLIError.usage(translated("unknown method \"{method}\"", ["method": method])) }
         let client = try RegistrationClient(global: global, user: global.user)
         _ = try client.call("RemoveMethod", ["method": .string(kind.rawValue)])
-        print("Removed \(kind.displayName.lowercased()).")
+        print(translated("Removed: {method}.", ["method": kind.localizedName]))
     }
 }
 
@@ -116,7 +121,7 @@ struct ConfirmCommand: ParsableCommand {
     func run() throws {
         let client = try RegistrationClient(global: global, user: global.user)
         _ = try client.call("Confirm")
-        print("Thank you: your methods are confirmed.")
+        print(translated("Thank you: your methods are confirmed."))
     }
 }
 
@@ -130,25 +135,25 @@ struct MethodRegistration {
         case .questions: try addQuestions()
         case .recoveryCode: try addRecoveryCodes()
         case .email, .sms: try addContact(kind, destination: destination ?? "")
-        case .tap: throw CLIError.usage("a temporary access pass is issued by an administrator")
+        case .tap: throw CLIError.usage(translated("a temporary access pass is issued by an administrator"))
         }
     }
 
     private func addTOTP() throws {
         let begin = try client.call("BeginTOTP")
-        guard let uri = begin["uri"]?.string, let secret = begin["secret"]?.string else { throw CLIError.failed("ssprd sent no secret") }
-        print("Scan this with your authenticator app:")
+        guard let uri = begin["uri"]?.string, let secret = begin["secret"]?.string else { throw CLIError.failed(translated("ssprd sent no secret")) }
+        print(translated("Scan this with your authenticator app:"))
         for line in TerminalQRCode.lines(for: uri) ?? [] { print(line) }
         // The URI is not printed: with the code and these lines it would push the code's top off an 80x24 screen.
-        print("Or enter the secret by hand: \(secret)")
+        print(translated("Or enter the secret by hand: {secret}", ["secret": secret]))
         for attempt in 1...3 {
-            let code = try TerminalInput.line("Code shown by the app: ")
+            let code = try TerminalInput.line(translated("Code shown by the app: "))
             do {
                 _ = try client.call("ConfirmTOTP", ["code": .string(code.trimmingSpaces)])
-                print("Authenticator app registered.")
+                print(translated("Authenticator app registered."))
                 return
-            } catch let error as CLIError where error.message == "that code was not right" && attempt < 3 {
-                print("That code was not right; try the next one.")
+            } catch let error as CLIError where error.isWrongCode && attempt < 3 {
+                print(translated("That code was not right; try the next one."))
             }
         }
     }
@@ -157,8 +162,9 @@ struct MethodRegistration {
         let q = try client.call("GetQuestions")
         let questions = q["questions"]?.array?.compactMap { $0.object } ?? []
         let count = q["to_register"]?.int ?? 3
-        guard questions.count >= count else { throw CLIError.failed("the question catalogue has too few questions") }
-        print("Choose \(count) questions whose answers you will remember exactly and others cannot look up:")
+        guard questions.count >= count else { throw CLIError.failed(translated("the question catalogue has too few questions")) }
+        print(translated("Choose {count} questions whose answers you will remember exactly and others cannot look up:",
+                         ["count": String(count)]))
         for (i, item) in questions.enumerated() { print(String(repeating: " ", count: i + 1 < 10 ? 2 : 1) + "\(i + 1). \(item["text"]?.string ?? "")") }
         let picks = try QuestionEntry.pickNumbers(count: count, from: questions.count)
         var answers: [JSONValue] = []
@@ -168,30 +174,31 @@ struct MethodRegistration {
             answers.append(.object(["id": item["id"] ?? .null, "answer": .string(String(decoding: answer.bytes, as: UTF8.self))]))
         }
         _ = try client.call("SetQuestions", ["answers": .array(answers)])
-        print("Security questions registered.")
+        print(translated("Security questions registered."))
     }
 
     /// A code goes to the new address or number; it is kept only when the user types that code back.
     private func addContact(_ kind: MethodKind, destination: String) throws {
         let begin = try client.call("BeginContact", ["method": .string(kind.rawValue), "destination": .string(destination)])
-        let masked = begin["sent_to"]?.string ?? "the new \(kind == .email ? "address" : "number")"
+        let masked = begin["sent_to"]?.string ?? (kind == .email ? translated("the new address") : translated("the new number"))
         for attempt in 1...3 {
-            let code = try TerminalInput.secret("Code sent to \(masked): ")
+            let code = try TerminalInput.secret(ResetMessages.codeSentPrompt(masked))
             do {
                 _ = try client.call("ConfirmContact", ["method": .string(kind.rawValue),
                                                        "code": .string(String(decoding: code.bytes, as: UTF8.self))])
-                print("\(kind == .email ? "E-mail address" : "Phone number") \(masked) registered.")
+                print(kind == .email ? translated("E-mail address {address} registered.", ["address": masked])
+                                      : translated("Phone number {number} registered.", ["number": masked]))
                 return
-            } catch let error as CLIError where error.message == "that code was not right" && attempt < 3 {
-                print("That code was not right.")
+            } catch let error as CLIError where error.isWrongCode && attempt < 3 {
+                print(ResetMessages.wrongProof)
             }
         }
     }
 
     private func addRecoveryCodes() throws {
         let r = try client.call("GenerateRecoveryCodes")
-        print("Your recovery codes. Each works once. Print them or write them down and keep them somewhere safe:")
-        print("they are not shown again, and any earlier codes no longer work.")
+        print(translated("Your recovery codes. Each works once. Print them or write them down and keep them somewhere safe:"))
+        print(translated("they are not shown again, and any earlier codes no longer work."))
         for code in r["codes"]?.array?.compactMap(\.string) ?? [] { print("  \(code)") }
     }
 }

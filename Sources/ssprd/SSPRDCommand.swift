@@ -51,6 +51,7 @@ struct SSPRDCommand: AsyncParsableCommand {
 
     func run() async throws {
         MemoryHygiene.scrubFreedMemory()
+        Syslog.claimIdentity("ssprd")
         // Until the reload service watches SIGHUP, its default action would end the daemon: a `systemctl
         // reload` right after READY=1 must find it ignored, not fatal. (UnixSignalsSequence ignores it too.)
         _ = signal(SIGHUP, SIG_IGN)

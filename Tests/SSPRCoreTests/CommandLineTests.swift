@@ -10,9 +10,10 @@ struct CLIResult {
     let stderr: String
 }
 
-func runSSPR(_ arguments: [String], stdin: String = "", asUser uid: UInt32? = nil) throws -> CLIResult {
+func runSSPR(_ arguments: [String], stdin: String = "", asUser uid: UInt32? = nil, environment: [String: String]? = nil) throws -> CLIResult {
     let bin = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("sspr")
     let process = Process()
+    if let environment { process.environment = environment }
     if let uid {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
         process.arguments = ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", bin.path] + arguments

@@ -17,3 +17,6 @@ enum FileSystem {
 enum SystemClock {
     static func now() -> Int64 { 1_764_000_000 }
 }
+
+/// MethodKind's menu names go through gettext (SSPRSystem's Translation); the fuzz targets never show them.
+func translated(_ msgid: StaticString) -> String { msgid.description }

@@ -28,9 +28,24 @@ public enum AuditEvent: String, Sendable {
     case resetFailed = "reset_failed", resetAbandoned = "reset_abandoned"
 }
 
-/// Writes audit records to the store and one line each to syslog `authpriv`, and reads them back.
+/// Writes audit records to the store and one entry each to the journal (where journald runs) or syslog
+/// `authpriv`, reads them back, and prunes
+/// those older than `audit_days`.
+///
+/// Pruning is part of writing, so the log stays bounded with no timer and no extra process: every
+/// `pruneInterval`-th record (by row id, so the rhythm holds across the short-lived processes that write) deletes
+/// at most `pruneBatch` expired rows, oldest first. A backlog (audit_days lowered on a large store) is worked
+/// off a batch at a time instead of holding the store's write lock for one long delete.
 public struct AuditLog {
     let store: Store
+    /// Policy `audit_days`; 0 keeps every record.
+    var retentionDays = 0
+    /// Where journald runs (its socket exists), records go there with MESSAGE_IDs and SSPR_* fields instead of
+    /// to syslog (journald would hold both otherwise); elsewhere, and if the journal refuses one, syslog.
+    var journal: JournalWriter? = nil
+
+    public static let pruneInterval: Int64 = 64
+    public static let pruneBatch = 2_000
 
     public func record(_ event: AuditEvent, user: String, method: MethodKind? = nil, result: String = "",
                        detail: String = "", context: AuditContext, at time: Int64) throws(SSPRError) {
@@ -41,6 +56,10 @@ public struct AuditLog {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.integer(time), .text(fields[0]), .text(event.rawValue), .text(method?.rawValue ?? ""),
                   .text(result), .text(fields[1]), .text(fields[2]), .text(fields[3]), .text(fields[4]), .text(fields[5])])
+        if retentionDays > 0 && store.db.lastInsertRowID % Self.pruneInterval == 0 {
+            // Housekeeping never fails what was audited: a prune that fails now is retried 64 records later.
+            _ = try? prune(now: time)
+        }
         var line = "event=\(event.rawValue) user=\(fields[0])"
         if let method { line += " method=\(method.rawValue)" }
         if !result.isEmpty { line += " result=\(result)" }
@@ -49,7 +68,14 @@ public struct AuditLog {
         if !fields[3].isEmpty { line += " rhost=\(fields[3])" }
         if !fields[4].isEmpty { line += " actor=\(fields[4])" }
         if !fields[5].isEmpty { line += " detail=\"\(fields[5])\"" }
-        Syslog.write(result == "fail" || event == .lockout ? .warning : .notice, line)
+        let level: Syslog.Level = result == "fail" || event == .lockout ? .warning : .notice
+        if let journal, journal.isAvailable,
+           journal.send(AuditJournal.fields(event: event, level: level, message: line, user: fields[0],
+                                            method: method?.rawValue ?? "", result: result, service: fields[1],
+                                            tty: fields[2], rhost: fields[3], actor: fields[4])) {
+            return
+        }
+        Syslog.write(level, line)
     }
 
     public func records(user: String?, since: Int64?, limit: Int = 10_000) throws(SSPRError) -> [AuditRecord] {
@@ -65,6 +91,16 @@ public struct AuditLog {
             return AuditRecord(id: int(0), time: int(1), user: text(2), event: text(3), method: text(4), result: text(5),
                                service: text(6), tty: text(7), rhost: text(8), actor: text(9), detail: text(10))
         }
+    }
+
+    /// Deletes up to `limit` records older than `audit_days` (the oldest first) and returns how many it deleted;
+    /// with `audit_days = 0`, none.
+    @discardableResult
+    public func prune(now: Int64, limit: Int = AuditLog.pruneBatch) throws(SSPRError) -> Int {
+        guard retentionDays > 0 else { return 0 }
+        let cutoff = now - Int64(retentionDays) * 86_400
+        return try store.run("DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE at < ? ORDER BY at LIMIT ?)",
+                             [.integer(cutoff), .integer(Int64(limit))])
     }
 
     /// Printable, bounded: control characters, quotes (and spaces, in fields that are single words) become

@@ -13,7 +13,7 @@ public enum CodeDelivery: Equatable, Sendable {
 extension RecoveryEngine {
     public var contactCodes: ContactCodeMethod { ContactCodeMethod(store: store, policy: policy) }
     public var sender: MessageSender { MessageSender(policy: policy, paths: paths) }
-    public var notifier: Notifier { Notifier(policy: policy) }
+    public var notifier: Notifier { Notifier(policy: policy, paths: paths) }
     public var outbox: NoticeOutbox { NoticeOutbox(store: store) }
     public var codeRequests: CodeRequestQueue { CodeRequestQueue(store: store) }
 

@@ -16,7 +16,10 @@ public final class RecoveryEngine {
     public var recoveryCodes: RecoveryCodeMethod { RecoveryCodeMethod(store: store) }
     public var passes: TemporaryPassMethod { TemporaryPassMethod(store: store) }
     public var failures: FailureCounter { FailureCounter(store: store, policy: policy) }
-    public var audit: AuditLog { AuditLog(store: store) }
+    public var audit: AuditLog {
+        AuditLog(store: store, retentionDays: policy.auditDays,
+                 journal: JournalWriter(socketPath: paths.path("/run/systemd/journal/socket")))
+    }
     public var bindings: AccountBinding { AccountBinding(store: store) }
     public var passwordThrottle: PasswordThrottle { PasswordThrottle(store: store) }
 

@@ -7,6 +7,8 @@ import SSPRSystem
 /// `NoticeDelivery` sends them, so a sender that is down or a caller who kills su loses none.
 public struct Notifier {
     let policy: Policy
+    /// For the machine's time zone (under a sandbox root, the root's /etc/localtime).
+    let paths: SystemPaths
 
     public enum Event: Sendable {
         case reset(methods: [MethodKind])
@@ -28,7 +30,8 @@ public struct Notifier {
         case .passIssued: what = "A temporary access pass was issued for your account \(user) by the helpdesk."
         }
         var body = "\(what)\n\n"
-        body += "When:    \(SystemClock.localTime(time)) (\(SystemClock.utcTimestamp(time)))\n"
+        // The machine's zone from /etc/localtime, never the TZ of whoever started this process.
+        body += "When:    \(SystemTimeZone.load(paths: paths).format(time)) (\(SystemClock.utcTimestamp(time)))\n"
         body += "Where:   \(policy.hostLabel), service \(MessageSender.bodySafe(context.service)), terminal \(MessageSender.bodySafe(context.tty))"
         if !context.rhost.isEmpty { body += ", from host \(MessageSender.bodySafe(context.rhost))" }
         body += "\n\nIf this was not you, "

@@ -1,3 +1,5 @@
+import SSPRSystem
+
 /// A recovery method (SPEC section 4). Raw values are the names used in the policy, the store and the CLI.
 public enum MethodKind: String, CaseIterable, Sendable, Comparable {
     case totp
@@ -20,7 +22,7 @@ public enum MethodKind: String, CaseIterable, Sendable, Comparable {
         }
     }
 
-    /// What a user sees in the method menu.
+    /// The method's English name: logs and the (English) mail notices.
     public var displayName: String {
         switch self {
         case .totp: return "Authenticator app code"
@@ -29,6 +31,18 @@ public enum MethodKind: String, CaseIterable, Sendable, Comparable {
         case .email: return "Code by e-mail"
         case .sms: return "Code by text message"
         case .tap: return "Temporary access pass (from the helpdesk)"
+        }
+    }
+
+    /// What a user sees in the method menu, in the locale's words.
+    public var localizedName: String {
+        switch self {
+        case .totp: return translated("Authenticator app code")
+        case .questions: return translated("Security questions")
+        case .recoveryCode: return translated("Recovery code")
+        case .email: return translated("Code by e-mail")
+        case .sms: return translated("Code by text message")
+        case .tap: return translated("Temporary access pass (from the helpdesk)")
         }
     }
 

@@ -14,6 +14,22 @@ public struct Policy: Equatable, Sendable {
         case relogin
     }
 
+    /// What a reset does with a login keyring or wallet locked with the old password (`HomeSecrets`).
+    public enum Keyring: String, Equatable, Sendable {
+        /// Renamed aside with the date, so the desktop makes a new one with the new password.
+        case move
+        /// Left alone: the desktop keeps asking for the old password to open it.
+        case keep
+    }
+
+    /// What a reset does when the home is encrypted with the old password (eCryptfs, fscrypt login protector).
+    public enum EncryptedHome: String, Equatable, Sendable {
+        /// No reset: the files would become unreadable.
+        case refuse
+        /// Say so and reset only when the user types yes.
+        case warn
+    }
+
     public var enabled: Enabled = .all
     /// E-mail and SMS are opt-in: each needs a sender that works on this machine (`sspr admin check
     /// --send-test`), so the default lists only the methods that work everywhere.
@@ -57,8 +73,12 @@ public struct Policy: Equatable, Sendable {
     /// (gethostname, never DNS), so three lab machines make three entries a user can tell apart.
     public var hostLabel = HostName.current() ?? "this computer"
     public var helpdesk: String? = nil
+    public var keyring: Keyring = .move
+    public var encryptedHome: EncryptedHome = .refuse
     /// Absolute path as written in the policy (the sandbox root is applied by `SystemPaths`-aware callers).
     public var store = "/var/lib/sspr/sspr.db"
+    /// Audit records older than this many days are pruned; 0 keeps them all.
+    public var auditDays = 400
 
     public init() {}
 

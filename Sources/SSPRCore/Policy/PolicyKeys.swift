@@ -88,6 +88,16 @@ enum PolicyKeys {
             p.helpdesk = v.isEmpty ? nil : v
             return nil
         },
+        "keyring": { p, v in
+            guard let value = Policy.Keyring(rawValue: v) else { return "expected move or keep, got \"\(v)\"" }
+            p.keyring = value
+            return nil
+        },
+        "encrypted_home": { p, v in
+            guard let value = Policy.EncryptedHome(rawValue: v) else { return "expected refuse or warn, got \"\(v)\"" }
+            p.encryptedHome = value
+            return nil
+        },
         "store": { p, v in
             guard v.hasPrefix("/"), !v.split(separator: "/").contains(where: { part in part == ".." }) else {
                 return "store must be an absolute path without \"..\""
@@ -95,6 +105,7 @@ enum PolicyKeys {
             p.store = v
             return nil
         },
+        "audit_days": { p, v in integer(v, 0...3650) { p.auditDays = $0 } },
     ]
 
     static func splitList(_ value: String) -> [String] {

@@ -50,13 +50,13 @@ public struct PasswordChange {
                 continue
             }
             if first.containsNUL {
-                try conversation.show([ResetMessages.badPassword("The password contains a NUL character")], asError: true)
+                try conversation.show([ResetMessages.badPassword(ResetMessages.passwordWithNUL)], asError: true)
                 continue
             }
             // libcrypt hashes at most CRYPT_MAX_PASSPHRASE_SIZE - 1 bytes (511); a longer reply (the conversation
             // allows 512) would pass every check here and then fail at hashing.
             if first.count > PasswordChange.maximumPasswordBytes {
-                try conversation.show([ResetMessages.badPassword("The password is longer than \(PasswordChange.maximumPasswordBytes) bytes")],
+                try conversation.show([ResetMessages.badPassword(ResetMessages.passwordTooLong(PasswordChange.maximumPasswordBytes))],
                                       asError: true)
                 continue
             }

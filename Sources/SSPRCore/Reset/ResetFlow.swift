@@ -65,8 +65,11 @@ public struct ResetFlow {
         let change = PasswordChange.prepare(paths: paths, policy: policy, user: user, account: account, conversation: conversation)
         var progress = ResetProgress()
         let newPassword: SecretBytes
+        var keyrings = KeyringsToMove()
         do throws(SSPRError) {
             try proveIdentity(user: user, plan: plan, engine: engine, conversation: conversation, progress: &progress)
+            // What the old password also locks is said now, before a new one is asked (and nothing spent).
+            keyrings = try checkHome(user: user, engine: engine, conversation: conversation, progress: &progress)
             progress.stage = .choosingPassword
             newPassword = try choosePassword(change, conversation: conversation, progress: &progress)
             progress.stage = .writing
@@ -79,6 +82,7 @@ public struct ResetFlow {
         conversation.log(.notice, "password of \(sanitisedName(user)) reset with " + used.map(\.rawValue).joined(separator: ","))
         let signIn = policy.onSuccess == .login
         try? conversation.show(signIn ? [ResetMessages.resetDone] : [ResetMessages.resetDone, ResetMessages.loginAgain], asError: false)
+        moveKeyrings(keyrings, user: user, engine: engine, conversation: conversation)
         // After the success message: clearing the counters, the audit record and queuing the notices never
         // delay it (the helper sends them after its result).
         do {
@@ -187,7 +191,7 @@ public struct ResetFlow {
             return only
         }
         var menu = [ResetMessages.verifyHeader(step: step, of: gates)]
-        for (index, method) in choices.enumerated() { menu.append("  \(index + 1). \(method.displayName)") }
+        for (index, method) in choices.enumerated() { menu.append("  \(index + 1). \(method.localizedName)") }
         try conversation.show(menu, asError: false)
         for _ in 0..<ResetFlow.maximumChoiceErrors {
             let reply = try conversation.prompt(ResetMessages.chooseMethod(choices.count), echo: true)
@@ -240,10 +244,11 @@ public struct ResetFlow {
         try conversation.show([ResetMessages.lockedUntil(SystemClock.localTime(until))] + helpdeskLines, asError: true)
     }
 
-    /// "y" or "yes" in any case, with surrounding white space.
+    /// "y" or "yes" in any case, with surrounding white space, in every locale; and the locale's own yes
+    /// ("ja"/"j", "oui"/"o", "sí"/"s": `Translation.isLocaleYes`), since the offer asks in its language.
     static func isYes(_ reply: SecretBytes) -> Bool {
         let text = trim(String(decoding: reply.bytes, as: UTF8.self)).lowercased()
-        return text == "y" || text == "yes"
+        return text == "y" || text == "yes" || Translation.isLocaleYes(text)
     }
 
     private func sanitisedName(_ user: String) -> String {

@@ -17,6 +17,8 @@ struct ResetProgress {
     var reason: String? = nil
     /// False only when proofs were spent by a write that failed and could not be given back.
     var proofsKept = true
+    /// Set when the user said no after hearing what the reset would cost (`HomeSecretsNotice`).
+    var declined = false
 
     /// The audit reason for `error` at this stage.
     func reason(for error: SSPRError) -> String {
@@ -35,6 +37,6 @@ struct ResetProgress {
     /// True when the user (or the application) went away rather than being refused.
     func isAbandoned(_ error: SSPRError) -> Bool {
         if case .conversationFailed = error { return true }
-        return false
+        return declined
     }
 }

@@ -7,6 +7,7 @@ import SSPRSystem
 ///
 /// Guarantees: `hashMethod` always returns a method. An absent file, an absent or unknown `ENCRYPT_METHOD`
 /// fall back to libcrypt's preferred method (SPEC 3); costs outside the range shadow-utils accepts are clamped.
+/// These are shadow-utils' rules; when the PAM password stack has pam_unix, `PamUnixHashOptions` decides instead.
 public struct LoginDefs: Equatable, Sendable {
     public let values: [String: String]
 
@@ -25,10 +26,11 @@ public struct LoginDefs: Equatable, Sendable {
         self.values = values
     }
 
-    /// Reads `paths.loginDefs`; a missing file is an empty one (every default applies).
+    /// Reads `paths.loginDefs` (a link followed under the root); a missing file is an empty one (every default
+    /// applies).
     public static func load(paths: SystemPaths) throws(SystemError) -> LoginDefs {
         do {
-            return LoginDefs(text: try FileSystem.readText(paths.loginDefs, limit: 1 << 20))
+            return LoginDefs(text: try FileSystem.readText(paths.resolvingLinks(paths.loginDefs), limit: 1 << 20))
         } catch let error where error.code == ENOENT {
             return LoginDefs(text: "")
         }
@@ -40,7 +42,10 @@ public struct LoginDefs: Equatable, Sendable {
     }
 
     /// The method and cost for a new password.
-    public var hashMethod: HashMethod {
+    public var hashMethod: HashMethod { namedHashMethod ?? .libcryptDefault }
+
+    /// The method `ENCRYPT_METHOD` names, with its cost; nil when it is absent or unknown.
+    public var namedHashMethod: HashMethod? {
         let method = (values["ENCRYPT_METHOD"] ?? "").uppercased()
         switch method {
         case "SHA512": return HashMethod(name: method, prefix: "$6$", cost: shaRounds)
@@ -50,7 +55,7 @@ public struct LoginDefs: Equatable, Sendable {
         case "BCRYPT": return HashMethod(name: method, prefix: "$2b$", cost: bcryptRounds)
         case "MD5": return HashMethod(name: method, prefix: "$1$", cost: 0)
         case "DES": return HashMethod(name: method, prefix: "", cost: 0)
-        default: return HashMethod(name: "default", prefix: Crypt.preferredPrefix, cost: 0)
+        default: return nil
         }
     }
 

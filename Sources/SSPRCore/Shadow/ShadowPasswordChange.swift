@@ -1,6 +1,7 @@
 import SSPRSystem
 
-/// SPEC 6 from start to end for one user: hash the new password as login.defs says (verified with crypt_rn),
+/// SPEC 6 from start to end for one user: hash the new password as `passwd` would (the PAM password stack's
+/// pam_unix options, then login.defs, then libcrypt's preferred method; verified with crypt_rn),
 /// replace the hash in shadow under the locks, then the follow-ups: name-service caches, the old hash into
 /// opasswd, the pam_faillock tally reset.
 ///
@@ -33,12 +34,13 @@ public struct ShadowPasswordChange {
         try apply(user: user, uid: uid, expectedCurrentHash: expectedCurrentHash, newHash: try hash(newPassword), today: today)
     }
 
-    /// The hash `apply` would write for `newPassword`: the login.defs method, verified with crypt_rn. Separate
-    /// so a caller can hash (the slow part) before it commits to the write.
+    /// The hash `apply` would write for `newPassword`: the method and cost `passwd` would use
+    /// (`HashMethod.forNewPassword`), verified with crypt_rn. Separate so a caller can hash (the slow part)
+    /// before it commits to the write.
     public func hash(_ newPassword: SecretBytes) throws(ShadowUpdateError) -> String {
-        let defs: LoginDefs
-        do { defs = try LoginDefs.load(paths: paths) } catch { throw .configurationUnreadable(error) }
-        do { return try PasswordHasher.hash(newPassword, method: defs.hashMethod) } catch { throw .hashingFailed(error) }
+        let method: HashMethod
+        do { method = try HashMethod.forNewPassword(paths: paths) } catch { throw .configurationUnreadable(error) }
+        do { return try PasswordHasher.hash(newPassword, method: method) } catch { throw .hashingFailed(error) }
     }
 
     /// `apply` with a hash from `hash(_:)`.

@@ -30,7 +30,8 @@ public enum ShadowUpdateError: Error, Equatable, CustomStringConvertible {
     case writeFailed(SystemError)
     /// Keeping the previous file as `shadow-` failed (the update was not made).
     case backupFailed(SystemError)
-    /// login.defs exists but could not be read, so the hash method is unknown (nothing was written).
+    /// login.defs or a file of the PAM password stack exists but could not be read, so the hash method is
+    /// unknown (nothing was written).
     case configurationUnreadable(SystemError)
     /// The new password could not be hashed, or its hash did not verify (nothing was written).
     case hashingFailed(PasswordHasher.Failure)
