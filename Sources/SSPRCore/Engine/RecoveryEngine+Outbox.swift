@@ -22,8 +22,18 @@ extension RecoveryEngine {
     /// `sspr admin outbox --deliver`: waiting registration codes first (someone is waiting for them), then
     /// every waiting notice made due now and delivered.
     public func deliverAllNotices(limit: Int = 1_000) throws(SSPRError) -> NoticeDelivery.Summary {
-        try deliverCodeRequests()
         try outbox.makeAllDue(now: now)
-        return try noticeDelivery.deliverDue(limit: limit)
+        var total = NoticeDelivery.Summary()
+        // One notice at a time with the codes before each: a code requested while this run works through slow
+        // notices must not wait past ssprd's 20 s (systemd does not start this unit again while it runs).
+        while total.delivered + total.failed < limit {
+            try deliverCodeRequests()
+            let one = try noticeDelivery.deliverDue(limit: 1)
+            if one.delivered + one.failed == 0 { break }
+            total.delivered += one.delivered
+            total.failed += one.failed
+        }
+        try deliverCodeRequests()
+        return total
     }
 }
