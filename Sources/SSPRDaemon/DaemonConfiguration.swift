@@ -24,6 +24,15 @@ public struct DaemonConfiguration: Sendable {
     /// Members of this group may administer others (after proving their own password).
     public var adminGroup = "sspr-admin"
     public var workerThreads = 2
+    /// Threads that answer BeginContact, whose sender (or wait for the deliverer) may take seconds: apart from
+    /// the worker pool, so a slow sender never stalls GetStatus or anyone else's request.
+    public var senderThreads = 4
+    /// Set where ssprd may not run senders (its systemd unit: no network, read-only /var): ssprd then only
+    /// queues codes and notices and writes this file, which sspr-outbox.path watches to start the deliverer
+    /// (sspr-outbox.service). Nil: ssprd sends codes itself and delivers notices from its own thread.
+    public var outboxTrigger: String? = nil
+    /// How often the delivery thread looks at the outbox without being woken (retries with backoff).
+    public var deliveryIntervalSeconds: Int64 = 60
     /// Whether a missing store is created on first use (ssprd: yes; the CLI's read-only admin commands as
     /// root: no, so a store missing at the policy's path is an error, never "nobody registered").
     public var createStore = true

@@ -62,7 +62,15 @@ extension Request {
             row["account"] = .string(r.account.isMismatch ? "mismatch" : "ok")
             if r.account.isMismatch { row["account_problem"] = .string(RecoveryEngine.mismatchReason(r.account)) }
             return .object(row)
-        })]
+        }), "outbox": try outboxBacklog()]
+    }
+
+    /// Undelivered notices: how many, and the oldest one's time (no text: the notices are the users' mail).
+    private func outboxBacklog() throws -> JSONValue {
+        let backlog = try engine.outbox.backlog()
+        var value: [String: JSONValue] = ["waiting": .number(Double(backlog.waiting))]
+        if let oldest = backlog.oldestCreatedAt { value["oldest"] = .number(Double(oldest)) }
+        return .object(value)
     }
 
     func adminAudit() throws -> [String: JSONValue] {

@@ -32,7 +32,9 @@ public final class RegistrationServer: Service, @unchecked Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let pool = NIOThreadPool(numberOfThreads: configuration.workerThreads)
         pool.start()
-        let channel = try await bind(group: group, pool: pool)
+        let senderPool = NIOThreadPool(numberOfThreads: configuration.senderThreads)
+        senderPool.start()
+        let channel = try await bind(group: group, pool: pool, senderPool: senderPool)
         ServiceManagerNotification.notify("READY=1")
         logger.notice("ssprd listening", metadata: ["socket": "\(configuration.socketPath)"])
         await withGracefulShutdownHandler {
@@ -42,14 +44,15 @@ public final class RegistrationServer: Service, @unchecked Sendable {
             channel.close(promise: nil)
         }
         try? await pool.shutdownGracefully()
+        try? await senderPool.shutdownGracefully()
         try? await group.shutdownGracefully()
         logger.notice("ssprd stopped")
     }
 
-    private func bind(group: EventLoopGroup, pool: NIOThreadPool) async throws -> Channel {
+    private func bind(group: EventLoopGroup, pool: NIOThreadPool, senderPool: NIOThreadPool) async throws -> Channel {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
-            .childChannelInitializer { [self] channel in self.accept(channel, pool: pool) }
+            .childChannelInitializer { [self] channel in self.accept(channel, pool: pool, senderPool: senderPool) }
         if let fd = ServiceManagerNotification.activatedSocket() {
             return try await bootstrap.withBoundSocket(fd).get()
         }
@@ -64,7 +67,7 @@ public final class RegistrationServer: Service, @unchecked Sendable {
     }
 
     /// Reads the peer's credentials from the kernel, applies the connection bounds, installs the handler.
-    private func accept(_ channel: Channel, pool: NIOThreadPool) -> EventLoopFuture<Void> {
+    private func accept(_ channel: Channel, pool: NIOThreadPool, senderPool: NIOThreadPool) -> EventLoopFuture<Void> {
         guard let provider = channel as? SocketOptionProvider else {
             return channel.close()
         }
@@ -77,8 +80,8 @@ public final class RegistrationServer: Service, @unchecked Sendable {
             }
             let session = ConnectionSession(peer: peer, userName: service.userName(uid: peer.uid))
             let limiter = connections
-            let handler = VarlinkConnectionHandler(service: service, session: session, pool: pool, rateLimiter: rateLimiter,
-                                                   onClose: { limiter.release(uid: peer.uid) })
+            let handler = VarlinkConnectionHandler(service: service, session: session, pool: pool, senderPool: senderPool,
+                                                   rateLimiter: rateLimiter, onClose: { limiter.release(uid: peer.uid) })
             return channel.pipeline.addHandler(handler)
         }
     }

@@ -18,6 +18,12 @@ public final class RegistrationService: @unchecked Sendable {
     let clock: @Sendable () -> Int64
     private let loaded: NIOLockedValueBox<LoadedPolicy>
     private let engines = ThreadSpecificVariable<EngineBox>()
+    /// Wakes the delivery thread after a call that may have queued a notice.
+    let outboxWaker = OutboxWaker()
+
+    /// Calls that change registrations and so may queue a notice.
+    static let notifyingMethods: Set<String> = ["ConfirmTOTP", "SetQuestions", "GenerateRecoveryCodes", "RemoveMethod", "Confirm",
+                                                "ConfirmContact", "AdminIssuePass", "AdminRemove", "AdminEnrollTOTP"]
 
     /// The policy and question catalogue in force; `generation` tells worker threads their engine is stale.
     struct LoadedPolicy {
@@ -69,6 +75,13 @@ public final class RegistrationService: @unchecked Sendable {
     /// its own (a process that just exits leaves the last writes in sspr.db-wal).
     public func releaseEngine() { engines.currentValue = nil }
 
+    /// The CLI as root, when a command ends: it is the deliverer for the notices its own calls queued (an
+    /// admin's shell can run the sender). A failure leaves them queued for ssprd or sspr-outbox.timer.
+    public func deliverQueuedNotices() {
+        guard let engine = engines.currentValue?.engine else { return }
+        _ = try? engine.noticeDelivery.deliverDue()
+    }
+
     /// The account name of a uid, as the store and shadow know it.
     public func userName(uid: UInt32) -> String? {
         AccountDirectory(paths: configuration.paths).account(uid: uid)?.name
@@ -77,7 +90,12 @@ public final class RegistrationService: @unchecked Sendable {
     /// Answers one call. Never throws: every failure is a varlink error reply.
     public func handle(_ call: VarlinkCall, session: ConnectionSession) -> VarlinkReply {
         do {
-            return VarlinkReply(parameters: try dispatch(call, session))
+            let reply = VarlinkReply(parameters: try dispatch(call, session))
+            let prefix = VarlinkWire.interface + "."
+            if call.method.hasPrefix(prefix), RegistrationService.notifyingMethods.contains(String(call.method.dropFirst(prefix.count))) {
+                outboxWaker.wake()
+            }
+            return reply
         } catch let failure as RegistrationFailure {
             return failure.error.reply(failure.parameters)
         } catch let error as SSPRError {

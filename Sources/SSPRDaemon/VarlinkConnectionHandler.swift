@@ -15,6 +15,7 @@ final class VarlinkConnectionHandler: ChannelInboundHandler, @unchecked Sendable
     private let service: RegistrationService
     private let session: ConnectionSession
     private let pool: NIOThreadPool
+    private let senderPool: NIOThreadPool
     private let rateLimiter: RateLimiter
     private let onClose: @Sendable () -> Void
     private var framer: VarlinkFramer
@@ -24,11 +25,12 @@ final class VarlinkConnectionHandler: ChannelInboundHandler, @unchecked Sendable
     private var messageDeadline: Scheduled<Void>?
     private var idleDeadline: Scheduled<Void>?
 
-    init(service: RegistrationService, session: ConnectionSession, pool: NIOThreadPool, rateLimiter: RateLimiter,
-         onClose: @escaping @Sendable () -> Void) {
+    init(service: RegistrationService, session: ConnectionSession, pool: NIOThreadPool, senderPool: NIOThreadPool,
+         rateLimiter: RateLimiter, onClose: @escaping @Sendable () -> Void) {
         self.service = service
         self.session = session
         self.pool = pool
+        self.senderPool = senderPool
         self.rateLimiter = rateLimiter
         self.onClose = onClose
         self.framer = VarlinkFramer(limit: service.configuration.maximumMessageBytes)
@@ -94,8 +96,11 @@ final class VarlinkConnectionHandler: ChannelInboundHandler, @unchecked Sendable
         let session = self.session
         let loop = context.eventLoop
         let bound = context.loopBound
-        // The answer is computed on the pool; whenComplete runs back on `loop`, where the context lives.
-        pool.runIfActive(eventLoop: loop) { service.handle(call, session: session) }.whenComplete { [self] result in
+        // The answer is computed on the pool; whenComplete runs back on `loop`, where the context lives. A call
+        // that runs a sender (or waits for the deliverer) gets a pool of its own: seconds of sendmail must not
+        // hold a worker that GetStatus from another client needs.
+        let runsSender = call.method == VarlinkWire.interface + ".BeginContact"
+        (runsSender ? senderPool : pool).runIfActive(eventLoop: loop) { service.handle(call, session: session) }.whenComplete { [self] result in
             let context = bound.value
             busy = false
             switch result {

@@ -17,6 +17,8 @@ struct AuthenticateRequest {
         let code: Int32
         /// The new password for PAM_AUTHTOK, after a completed reset under `on_success = login`.
         let newPassword: SecretBytes?
+        /// After a completed reset: delivers its notices from the outbox, run once the result is sent.
+        var deliverNotices: (() -> Void)? = nil
     }
 
     func run() -> Result {
@@ -60,7 +62,10 @@ struct AuthenticateRequest {
         do {
             let outcome = try flow.run(user: user, conversation: conversation)
             if case .completed(_, let newPassword) = outcome {
-                return Result(code: PAMResultMapping.code(for: outcome), newPassword: newPassword)
+                // This helper is root, in its own session, and the caller cannot signal it: the notice goes out
+                // even when the application was killed at the success line. What fails waits in the outbox.
+                return Result(code: PAMResultMapping.code(for: outcome), newPassword: newPassword,
+                              deliverNotices: { RecoveryEngine.deliverNotices(paths: paths, policy: policy, limit: 2, user: user) })
             }
             return Result(code: PAMResultMapping.code(for: outcome), newPassword: nil)
         } catch {

@@ -50,11 +50,13 @@ struct ResetHelper {
         if trust.requiredUID != nil || (peerMode && options.root == nil) { options.root = root }
         let conversation = ProtocolConversation(channel: channel, service: request.service ?? "(none)", debug: options.debug)
         var done: ResetFrame
+        var deliverNotices: (() -> Void)? = nil
         switch request.hook {
         case .authenticate:
             let result = AuthenticateRequest(request: request, options: options, trust: trust, conversation: conversation).run()
             done = ResetDone.frame(result: result.code, newPassword: result.newPassword?.bytes)
             result.newPassword?.wipe()
+            deliverNotices = result.deliverNotices
         case .session:
             if trust.requiredUID == nil {
                 SessionRequest(request: request, options: options, conversation: conversation).run()
@@ -62,9 +64,12 @@ struct ResetHelper {
             done = ResetDone.frame(result: PAMResult.success, newPassword: nil)
         }
         defer { done.wipe() }
-        // The module may be gone (the caller killed su after the success line): the reset and its notices are
-        // done by now either way; only the result cannot be delivered.
-        guard !conversation.lost, (try? channel.send(done)) != nil else { return 1 }
-        return 0
+        // The module may be gone (the caller killed su after the success line): the reset and its queued notices
+        // are recorded by now either way; only the result cannot be delivered. The notices go out after the
+        // result is sent (the module still reaps this process, so a slow sender delays it by at most the
+        // sender's timeout, as before the outbox); a notice that fails waits in the outbox for ssprd or the timer.
+        let delivered = !conversation.lost && (try? channel.send(done)) != nil
+        deliverNotices?()
+        return delivered ? 0 : 1
     }
 }

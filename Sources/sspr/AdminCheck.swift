@@ -63,6 +63,14 @@ struct AdminCheck: ParsableCommand {
                 let line = "registrations of \(user) \(RecoveryEngine.mismatchReason(state)): sspr admin remove \(user)"
                 if case .gone = state { warning(line) } else { problem(line) }
             }
+            // Notices wait only while no deliverer can send them (sender broken, ssprd and the timer not running).
+            let backlog = try engine.outbox.backlog()
+            if let oldest = backlog.oldestCreatedAt, engine.now - oldest > 3_600 {
+                warning("\(backlog.waiting) notice\(backlog.waiting == 1 ? "" : "s") waiting to be sent, the oldest since "
+                        + "\(SystemClock.localTime(oldest)): check mail_command and sspr-outbox.timer (sspr admin outbox)")
+            } else if backlog.waiting > 0 {
+                ok("outbox: \(backlog.waiting) notice\(backlog.waiting == 1 ? "" : "s") waiting, none over an hour")
+            }
         } catch {
             problem("\(error)")
         }

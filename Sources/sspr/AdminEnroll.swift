@@ -57,6 +57,8 @@ struct AdminEnroll: ParsableCommand {
         if kind == .questions && file == nil { throw CLIError.usage(translated("questions needs --file F")) }
         if !global.isRoot { return try runThroughDaemon(user: user, kind: kind) }
         let engine = try global.openEngine(create: true)
+        // The enrollment's notice was queued with it; this root process sends it (or leaves it for the timer).
+        defer { _ = try? engine.noticeDelivery.deliverDue() }
         try engine.requireKnownAccount(user)
         do {
             try confirmReplacement(engine, user: user, kind: kind)

@@ -41,7 +41,7 @@ struct AdminReport: ParsableCommand {
     }
 
     func run() throws {
-        let rows = global.isRoot ? try rootRows() : try delegatedRows()
+        let (rows, backlog) = global.isRoot ? try rootRows() : try delegatedRows()
         if json { try JSONOutput.print(rows); return }
         if csv {
             print("user,state,methods,meets_policy,last_confirmed,reconfirm_due,recovery_codes_left,locked_until,recent_failures,account")
@@ -61,13 +61,25 @@ struct AdminReport: ParsableCommand {
         for r in rows where r.account != "ok" {
             print("\(r.user): registrations \(r.account_problem ?? "belong to another account"); nobody can use them. sspr admin remove \(r.user)")
         }
+        if backlog.waiting > 0 {
+            let oldest = backlog.oldestCreatedAt.map { ", the oldest since \(SystemClock.localTime($0))" } ?? ""
+            print("notices waiting to be sent: \(backlog.waiting)\(oldest) (sspr admin outbox)")
+        }
     }
 
-    private func rootRows() throws -> [Row] {
+
+    /// The rows, and the undelivered notices (the outbox: a count and the oldest).
+    private func rootRows() throws -> ([Row], NoticeOutbox.Backlog) {
         let engine = try global.openEngine(create: false)
         let reports: [UserReport]
-        do { reports = all ? try engine.reportEveryEnabledAccount() : try engine.reportAll() } catch { throw CLIError(error) }
-        return reports.map { r in
+        let backlog: NoticeOutbox.Backlog
+        do {
+            reports = all ? try engine.reportEveryEnabledAccount() : try engine.reportAll()
+            backlog = try engine.outbox.backlog()
+        } catch {
+            throw CLIError(error)
+        }
+        return (reports.map { r in
             Row(user: r.user, state: Self.state(locked: r.lockedUntil != nil, registered: !r.methods.isEmpty, meetsPolicy: r.meetsPolicy,
                                                 reconfirmDue: r.reconfirmDue, mismatch: r.account.isMismatch),
                 methods: r.methods.map(\.rawValue), meets_policy: r.meetsPolicy,
@@ -76,14 +88,17 @@ struct AdminReport: ParsableCommand {
                 locked_until: r.lockedUntil.map(SystemClock.utcTimestamp), recent_failures: r.recentFailures,
                 account: r.account.isMismatch ? "mismatch" : "ok",
                 account_problem: r.account.isMismatch ? RecoveryEngine.mismatchReason(r.account) : nil)
-        }
+        }, backlog)
     }
 
     /// A member of sspr-admin: the same rows from ssprd's AdminReport (after the member's password).
-    private func delegatedRows() throws -> [Row] {
+    private func delegatedRows() throws -> ([Row], NoticeOutbox.Backlog) {
         let client = try RegistrationClient(global: global, user: nil, admin: true, createStore: false)
-        let users = try client.call("AdminReport", ["all": .bool(all)])["users"]?.array?.compactMap(\.object) ?? []
-        return users.map { u in
+        let reply = try client.call("AdminReport", ["all": .bool(all)])
+        let users = reply["users"]?.array?.compactMap(\.object) ?? []
+        let outbox = reply["outbox"]?.object
+        let backlog = NoticeOutbox.Backlog(waiting: outbox?["waiting"]?.int ?? 0, oldestCreatedAt: outbox?["oldest"]?.int.map(Int64.init))
+        return (users.map { u in
             let methods = u["methods"]?.array?.compactMap(\.string) ?? []
             let locked = u["locked_until"]?.int.map { SystemClock.utcTimestamp(Int64($0)) }
             let meets = u["meets_policy"]?.bool ?? false, due = u["reconfirm_due"]?.bool ?? false
@@ -93,7 +108,7 @@ struct AdminReport: ParsableCommand {
                        methods: methods, meets_policy: meets, last_confirmed: u["last_confirmed"]?.int.map { SystemClock.utcTimestamp(Int64($0)) },
                        reconfirm_due: due, recovery_codes_left: u["recovery_codes_left"]?.int ?? 0, locked_until: locked,
                        recent_failures: u["recent_failures"]?.int ?? 0, account: account, account_problem: u["account_problem"]?.string)
-        }
+        }, backlog)
     }
 
     /// The one word an admin sorts by: what, if anything, needs doing for this user.

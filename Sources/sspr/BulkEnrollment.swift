@@ -31,6 +31,7 @@ struct BulkEnrollment {
         let entries = try Self.read(file)
         guard !entries.isEmpty else { throw CLIError.failed(translated("{file} lists nobody", ["file": file])) }
         let engine = try global.openEngine(create: true)
+        defer { _ = try? engine.noticeDelivery.deliverDue() }
         let plan = try check(entries, engine)
         // Open the output before enrolling anything: a secret made for nobody to read is a user locked out.
         let sink = try output.map(Self.createPrivateFile)

@@ -31,7 +31,10 @@ struct InProcessTransport: RegistrationTransport {
         service.handle(VarlinkCall(method: VarlinkWire.interface + "." + method, parameters: parameters), session: session)
     }
 
-    func finish() { service.releaseEngine() }
+    func finish() {
+        service.deliverQueuedNotices()
+        service.releaseEngine()
+    }
 }
 
 /// A blocking varlink client on the daemon's unix socket.

@@ -48,6 +48,8 @@ struct SSPRDCommand: AsyncParsableCommand {
     var resetSocket: String?
     @Option(help: ArgumentHelp("The reset helper started for each reset-socket connection.", valueName: "PATH"))
     var helper: String = "/usr/libexec/sspr/sspr-reset"
+    @Option(help: ArgumentHelp("Run no mail or SMS sender: queue codes and notices in the store and write this file, which sspr-outbox.path watches (ssprd.service passes /var/lib/sspr/outbox.trigger). Without it ssprd sends them itself.", valueName: "PATH"))
+    var outboxTrigger: String?
 
     func run() async throws {
         MemoryHygiene.scrubFreedMemory()
@@ -64,6 +66,7 @@ struct SSPRDCommand: AsyncParsableCommand {
         configuration.messageTimeoutSeconds = Int64(max(1, messageTimeout))
         configuration.maximumConnectionsPerUser = max(1, maxConnectionsPerUser)
         configuration.maximumConnections = max(1, maxConnections)
+        configuration.outboxTrigger = outboxTrigger
         let loaded = PolicyLoader.load(path: configuration.policyPath)
         for problem in loaded.problems { logger.error("policy: \(problem)") }
         if !loaded.problems.isEmpty {
@@ -72,7 +75,9 @@ struct SSPRDCommand: AsyncParsableCommand {
         }
         let server = RegistrationServer(configuration: configuration, policy: loaded.policy, logger: logger)
         let reloader = PolicyReloadService(server: server, logger: logger)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server), .init(service: reloader)]
+        let delivery = OutboxDeliveryService(server: server, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server), .init(service: reloader),
+                                                                          .init(service: delivery)]
         if let resetSocket {
             do {
                 services.append(.init(service: try ResetSocketService(socketPath: resetSocket, helperPath: helper, root: root)))

@@ -88,10 +88,10 @@ import Testing
         }
         // Make the store what schema 1 left: no binding table, user_version 1.
         let db = try SQLiteDatabase(path: sandbox.storePath, create: false)
-        try db.execute("DROP TABLE accounts; DROP TABLE password_failures; PRAGMA user_version = 1")
+        try db.execute("DROP TABLE accounts; DROP TABLE password_failures; DROP TABLE outbox; DROP TABLE code_requests; PRAGMA user_version = 1")
         let engine = try sandbox.engine()
         #expect(try engine.bindings.all().map { "\($0.user)=\($0.uid.map(String.init) ?? "-")" } == ["alice=1001"])
         #expect(try engine.audit.records(user: "alice", since: nil).last?.event == "bind")
-        #expect(try db.query("PRAGMA user_version").first?.first?.integer == 2)
+        #expect(try db.query("PRAGMA user_version").first?.first?.integer == 3)
     }
 }

@@ -91,8 +91,10 @@ func sixDigits(_ text: String) -> String? {
         #expect(try engine.contactCodes.destination(user: "alice", kind: .sms) == "+4915123456789")
         #expect(try engine.registeredMethods("alice") == [.sms])
         // Login: a code to the stored number, single use, valid code_ttl.
-        // (The recording sender also gets the notice mail: texts are the messages with --to.)
+        // (The recording sender also gets the notice mail once delivered: texts are the messages with --to.)
         func texts() -> [(args: [String], stdin: String)] { sentMessages(outbox).filter { $0.args.first == "--to" } }
+        #expect(!sentMessages(outbox).contains { $0.args == ["-t"] }, "the notice is queued, not sent, by the change")
+        #expect(try engine.noticeDelivery.deliverDue() == { var s = NoticeDelivery.Summary(); s.delivered = 1; return s }())
         #expect(sentMessages(outbox).contains { $0.args == ["-t"] && $0.stdin.contains("A password reset method was added") })
         #expect(try engine.sendLoginCode(user: "alice", kind: .sms, context: ctx) == .sent(masked: "************89"))
         sent = texts()
@@ -132,7 +134,8 @@ func sixDigits(_ text: String) -> String? {
         #expect(try engine.confirmContactRegistration(user: "alice", kind: .email, code: secret(code), context: .commandLine) == .accepted)
         let mail = sentMessages(outbox)[0].stdin
         #expect(mail.hasPrefix("From: root\nTo: alice@example.com\nSubject: Your password reset code\n"))
-        // The registration is announced to the new address and the local mailbox.
+        // The registration is announced to the new address and the local mailbox (queued, then delivered).
+        try engine.noticeDelivery.deliverDue()
         let notice = try #require(sentMessages(outbox).last?.stdin)
         #expect(notice.contains("To: alice@example.com, alice\n") && notice.contains("A password reset method was added"))
         #expect(!notice.contains(code))

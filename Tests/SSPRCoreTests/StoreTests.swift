@@ -101,7 +101,7 @@ import Testing
         let sandbox = try Sandbox()
         _ = try Store(path: sandbox.storePath, create: true)
         let db = try SQLiteDatabase(path: sandbox.storePath, create: false)
-        #expect(try db.query("PRAGMA user_version").first?.first?.integer == 2)
+        #expect(try db.query("PRAGMA user_version").first?.first?.integer == 3)
         // Reopening an up-to-date store changes nothing.
         let before = sandbox.fileBytes(sandbox.storePath)
         _ = try Store(path: sandbox.storePath, create: false)

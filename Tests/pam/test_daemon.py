@@ -94,8 +94,21 @@ def test_user_registers_totp_and_questions(daemon):
     assert "Alice-pw-1" not in audit and "rex" not in audit.lower()
 
 
+def notices_tried(sandbox, timeout=10):
+    """Waits until ssprd's delivery thread has tried every queued notice once (it is woken by the change that
+    queued it; here no mail_command is set, so the attempt fails and the row rests until its backoff)."""
+    for _ in range(timeout * 20):
+        r = subprocess.run(["sqlite3", str(sandbox.root / "var/lib/sspr/sspr.db"), "SELECT count(*) FROM outbox WHERE attempts = 0"],
+                           capture_output=True, text=True)
+        if r.stdout.strip() == "0":
+            return
+        time.sleep(0.05)
+    raise AssertionError("ssprd did not try the queued notice")
+
+
 def test_another_uid_can_neither_read_nor_change(daemon):
     daemon.call(ALICE, 'Authenticate {"password": "Alice-pw-1"}', "GenerateRecoveryCodes")
+    notices_tried(daemon.sandbox)
     before = store_dump(daemon.sandbox)
     r = daemon.call(BOB, 'GetStatus {"user": "alice"}', 'Authenticate {"password": "Bob-pw-1"}', 'GetStatus {"user": "alice"}',
                     'GenerateRecoveryCodes {"user": "alice"}', 'RemoveMethod {"user": "alice", "method": "recovery_code"}',
@@ -182,6 +195,7 @@ def closed_by_peer(s, timeout=10):
 
 def test_hostile_clients_do_not_hurt_others(daemon):
     daemon.call(ALICE, 'Authenticate {"password": "Alice-pw-1"}', "GenerateRecoveryCodes")
+    notices_tried(daemon.sandbox)
     before = store_dump(daemon.sandbox)
     # Malformed JSON: one error reply, then that connection is closed.
     s = raw_connect(daemon)

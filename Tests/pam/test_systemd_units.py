@@ -54,3 +54,30 @@ def test_reset_service_exposure(tmp_path):
     m = re.search(r"Overall exposure level for sspr-reset@x.service: ([0-9.]+)", r.stdout)
     assert m, r.stdout
     assert float(m.group(1)) <= 3.5, r.stdout
+
+
+def test_outbox_units_verify(tmp_path):
+    # sspr-outbox.service is the one unit that runs mail_command and sms_command (ssprd cannot: see above).
+    for name in ("sspr-outbox.service", "sspr-outbox.path", "sspr-outbox.timer"):
+        text = (REPO / "systemd" / name).read_text().replace("/usr/bin/sspr", str(BIN / "sspr"))
+        (tmp_path / name).write_text(text)
+    r = subprocess.run(["systemd-analyze", "verify", "--man=no", *(str(tmp_path / n) for n in
+                        ("sspr-outbox.service", "sspr-outbox.path", "sspr-outbox.timer"))], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout + r.stderr == "", r.stdout + r.stderr
+
+
+def exposure(unit):
+    r = subprocess.run(["systemd-analyze", "security", "--offline=true", str(REPO / "systemd" / unit)], capture_output=True, text=True)
+    m = re.search(r"Overall exposure level for [^:]+: ([0-9.]+)", r.stdout)
+    assert m, r.stdout
+    return float(m.group(1))
+
+
+def test_ssprd_keeps_its_sandbox_and_the_sender_unit_pays_for_the_mta():
+    # ssprd hands every sender to sspr-outbox.service, so it keeps no network, a read-only /var and
+    # NoNewPrivileges: 0.7 (systemd 252). The sender unit needs the network (msmtp), the mail spools and
+    # set-group-id exec (postfix's postdrop): 3.1, the same as the reset helper's unit, which runs senders too.
+    assert exposure("ssprd.service") <= 0.7
+    assert exposure("sspr-outbox.service") <= 3.1
+    assert "--outbox-trigger /var/lib/sspr/outbox.trigger" in (REPO / "systemd/ssprd.service").read_text()
+    assert "PathModified=/var/lib/sspr/outbox.trigger" in (REPO / "systemd/sspr-outbox.path").read_text()

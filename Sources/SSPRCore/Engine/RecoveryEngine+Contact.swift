@@ -15,7 +15,9 @@ public enum CodeDelivery: Equatable, Sendable {
 extension RecoveryEngine {
     public var contactCodes: ContactCodeMethod { ContactCodeMethod(store: store, policy: policy) }
     public var sender: MessageSender { MessageSender(policy: policy, paths: paths) }
-    public var notifier: Notifier { Notifier(sender: sender, policy: policy) }
+    public var notifier: Notifier { Notifier(policy: policy, paths: paths) }
+    public var outbox: NoticeOutbox { NoticeOutbox(store: store) }
+    public var codeRequests: CodeRequestQueue { CodeRequestQueue(store: store) }
 
     /// At login: a code to the user's registered address or number.
     public func sendLoginCode(user: String, kind: MethodKind, context: AuditContext) throws(SSPRError) -> CodeDelivery {
@@ -27,6 +29,40 @@ extension RecoveryEngine {
 
     /// Registration, step 1: validates `typed` and sends a code to it. Nothing is registered yet.
     public func beginContactRegistration(user: String, kind: MethodKind, typed: String, context: AuditContext) throws(SSPRError) -> CodeDelivery {
+        let destination = try registrableDestination(user: user, kind: kind, typed: typed, context: context)
+        return try sendCode(user: user, kind: kind, purpose: .registration, destination: destination, context: context)
+    }
+
+    /// Registration, step 1 for a process that may not run senders (ssprd under its unit): validates `typed`
+    /// like `beginContactRegistration` and queues a request for the deliverer, which makes and sends the code
+    /// (`deliverCodeRequests`). Returns the request's id for `codeRequests.outcome`.
+    public func requestContactCode(user: String, kind: MethodKind, typed: String, context: AuditContext) throws(SSPRError) -> Int64 {
+        let destination = try registrableDestination(user: user, kind: kind, typed: typed, context: context)
+        return try codeRequests.enqueue(user: user, kind: kind, destination: destination, context: context, now: now)
+    }
+
+    /// The deliverer's side: sends every waiting code request (the code is made here, as root where mail can
+    /// be sent) and records each outcome for the ssprd waiting on it. Returns how many were handled.
+    @discardableResult
+    public func deliverCodeRequests(limit: Int = 50) throws(SSPRError) -> Int {
+        try codeRequests.prune(now: now)
+        var handled = 0
+        while handled < limit, let request = try codeRequests.claimNext(now: now) {
+            let delivery: CodeDelivery
+            do throws(SSPRError) {
+                delivery = try sendCode(user: request.user, kind: request.kind, purpose: .registration,
+                                        destination: request.destination, context: request.context)
+            } catch {
+                delivery = .failed("\(error)")
+            }
+            try codeRequests.finish(id: request.id, delivery: delivery)
+            handled += 1
+        }
+        return handled
+    }
+
+    /// `typed` as a destination `user` may register for `kind`, or why not.
+    private func registrableDestination(user: String, kind: MethodKind, typed: String, context: AuditContext) throws(SSPRError) -> String {
         guard policy.allows(kind) else { throw .notPermitted("the policy does not allow \(kind.rawValue)") }
         let destination: String
         switch kind {
@@ -41,7 +77,7 @@ extension RecoveryEngine {
             throw .invalidInput("\(kind.rawValue) is not an address method")
         }
         _ = try requireRegistrableAccount(user, context: context)
-        return try sendCode(user: user, kind: kind, purpose: .registration, destination: destination, context: context)
+        return destination
     }
 
     /// Registration, step 2: the code the user typed back. Counted toward lockout like any proof; on success
@@ -58,10 +94,10 @@ extension RecoveryEngine {
             try store.transaction { () throws(SSPRError) in
                 try bindings.bind(user, uid: account.uid, now: t)
                 try contactCodes.register(user: user, kind: kind, destination: destination, now: t)
+                try queueNotices(.methodAdded(kind), user: user, context: context, at: t)
             }
             try audit.record(registrationEvent(user, context), user: user, method: kind, result: "pass",
                              detail: ContactAddress.mask(destination, kind: kind), context: context, at: t)
-            notify(.methodAdded(kind), user: user, context: context)
         }
         return outcome
     }
@@ -102,14 +138,17 @@ extension RecoveryEngine {
         return .sent(masked: masked)
     }
 
-    /// Sends the notices for `event`; failures are logged to syslog, never thrown.
-    /// `formerEmails`: addresses that were just removed still hear about it (an intruder removing your
-    /// address is exactly what you must be told).
-    func notify(_ event: Notifier.Event, user: String, context: AuditContext, formerEmails: [String] = []) {
+    /// Queues the notices for `event` in the outbox. Call it inside the transaction that records the event,
+    /// so the notice exists exactly when the change does. `formerEmails`: addresses that were just removed
+    /// still hear about it (an intruder removing your address is exactly what you must be told).
+    func queueNotices(_ event: Notifier.Event, user: String, context: AuditContext, formerEmails: [String] = [],
+                      at time: Int64) throws(SSPRError) {
         let account = accounts.account(named: user)
-        var emails = (try? contactCodes.destination(user: user, kind: .email)).flatMap { $0 }.map { [$0] } ?? []
+        var emails = try contactCodes.destination(user: user, kind: .email).map { [$0] } ?? []
         for address in formerEmails where !emails.contains(address) { emails.append(address) }
-        let failures = notifier.notify(event, user: user, isAdmin: account.map(isAdmin) ?? false, emails: emails, context: context, at: now)
-        for failure in failures { Syslog.write(.warning, "notification for \(user) not sent: \(failure)") }
+        for notice in notifier.notices(event, user: user, isAdmin: account.map(isAdmin) ?? false, emails: emails,
+                                       context: context, at: time) {
+            try outbox.enqueue(notice, now: time)
+        }
     }
 }

@@ -155,13 +155,16 @@ public final class RecoveryEngine {
         }
     }
 
-    /// After a completed reset: forget failures and record it.
+    /// After a completed reset: forget failures, record it and queue its notices, in one transaction (the
+    /// notice exists exactly when the reset is recorded; `NoticeDelivery` sends it).
     public func resetCompleted(user: String, methods: [MethodKind], context: AuditContext) throws(SSPRError) {
         let t = now
-        try store.transaction { () throws(SSPRError) in try failures.clear(user) }
-        try audit.record(.reset, user: user, result: "pass",
-                         detail: "methods " + methods.map(\.rawValue).joined(separator: ","), context: context, at: t)
-        notify(.reset(methods: methods), user: user, context: context)
+        try store.transaction { () throws(SSPRError) in
+            try failures.clear(user)
+            try audit.record(.reset, user: user, result: "pass",
+                             detail: "methods " + methods.map(\.rawValue).joined(separator: ","), context: context, at: t)
+            try queueNotices(.reset(methods: methods), user: user, context: context, at: t)
+        }
     }
 
     // MARK: Administration
@@ -173,7 +176,11 @@ public final class RecoveryEngine {
         let stored = try store.transaction { () throws(SSPRError) -> Bool in
             try bindings.bind(user, uid: account.uid, now: t)
             let stored = try totp.register(user: user, secret: secret, code: code, now: t)
-            if !stored { try bindings.releaseIfEmpty(user) }
+            if stored {
+                try queueNotices(.methodAdded(.totp), user: user, context: context, at: t)
+            } else {
+                try bindings.releaseIfEmpty(user)
+            }
             return stored
         }
         try audit.record(.register, user: user, method: .totp, result: stored ? "pass" : "fail", context: context, at: t)
@@ -186,9 +193,9 @@ public final class RecoveryEngine {
         try store.transaction { () throws(SSPRError) in
             try bindings.bind(user, uid: account.uid, now: t)
             try totp.enroll(user: user, secret: secret, now: t)
+            try queueNotices(.methodAdded(.totp), user: user, context: context, at: t)
         }
         try audit.record(registrationEvent(user, context), user: user, method: .totp, result: "pass", context: context, at: t)
-        notify(.methodAdded(.totp), user: user, context: context)
     }
 
     public func enrollQuestions(user: String, answers: [QuestionsMethod.Answer], catalogue: QuestionCatalogue,
@@ -198,9 +205,9 @@ public final class RecoveryEngine {
         try store.transaction { () throws(SSPRError) in
             try bindings.bind(user, uid: account.uid, now: t)
             try questions.enroll(user: user, answers: answers, catalogue: catalogue, now: t)
+            try queueNotices(.methodAdded(.questions), user: user, context: context, at: t)
         }
         try audit.record(registrationEvent(user, context), user: user, method: .questions, result: "pass", context: context, at: t)
-        notify(.methodAdded(.questions), user: user, context: context)
     }
 
     public func generateRecoveryCodes(user: String, context: AuditContext) throws(SSPRError) -> [SecretBytes] {
@@ -208,10 +215,11 @@ public final class RecoveryEngine {
         let t = now
         let codes = try store.transaction { () throws(SSPRError) in
             try bindings.bind(user, uid: account.uid, now: t)
-            return try recoveryCodes.generate(user: user, now: t)
+            let codes = try recoveryCodes.generate(user: user, now: t)
+            try queueNotices(.methodAdded(.recoveryCode), user: user, context: context, at: t)
+            return codes
         }
         try audit.record(registrationEvent(user, context), user: user, method: .recoveryCode, result: "pass", context: context, at: t)
-        notify(.methodAdded(.recoveryCode), user: user, context: context)
         return codes
     }
 
@@ -221,12 +229,13 @@ public final class RecoveryEngine {
         let t = now
         let pass = try store.transaction { () throws(SSPRError) in
             try bindings.bind(user, uid: account.uid, now: t)
-            return try passes.issue(user: user, lifetime: lifetime, reusable: reusable, issuedBy: context.actor, now: t)
+            let pass = try passes.issue(user: user, lifetime: lifetime, reusable: reusable, issuedBy: context.actor, now: t)
+            try queueNotices(.passIssued, user: user, context: context, at: t)
+            return pass
         }
         try audit.record(.passIssued, user: user, method: .tap, result: "pass",
                          detail: "expires \(SystemClock.utcTimestamp(t + lifetime))\(reusable ? ", reusable" : "")",
                          context: context, at: t)
-        notify(.passIssued, user: user, context: context)
         return pass
     }
 
@@ -256,11 +265,13 @@ public final class RecoveryEngine {
                 }
             }
             try bindings.releaseIfEmpty(user)
+            if n > 0 {
+                try queueNotices(.methodRemoved(method), user: user, context: context, formerEmails: formerEmail.map { [$0] } ?? [], at: t)
+            }
             return n
         }
         try audit.record(.remove, user: user, method: method, result: removed > 0 ? "pass" : "none",
                          detail: method == nil ? "all methods" : "", context: context, at: t)
-        if removed > 0 { notify(.methodRemoved(method), user: user, context: context, formerEmails: formerEmail.map { [$0] } ?? []) }
         return removed
     }
 
@@ -268,9 +279,11 @@ public final class RecoveryEngine {
     public func confirm(user: String, context: AuditContext) throws(SSPRError) {
         try requireBinding(user, account: accounts.account(named: user), context: context)
         let t = now
-        _ = try store.run("UPDATE methods SET confirmed = ? WHERE user = ?", [.integer(t), .text(user)])
+        try store.transaction { () throws(SSPRError) in
+            _ = try store.run("UPDATE methods SET confirmed = ? WHERE user = ?", [.integer(t), .text(user)])
+            try queueNotices(.methodsConfirmed, user: user, context: context, at: t)
+        }
         try audit.record(.confirm, user: user, result: "pass", context: context, at: t)
-        notify(.methodsConfirmed, user: user, context: context)
     }
 
     public func report(user: String) throws(SSPRError) -> UserReport {

@@ -4,11 +4,13 @@ import SSPRSystem
 
 /// Tells the people concerned after a reset or a method change (issue: notifications): the user's registered
 /// addresses and the account's local mailbox, and `admin_mail` when a member of `admin_groups` reset their
-/// password. What happened, when, where (service, tty, remote host), whom to call. Failures are logged by the
-/// caller and never undo or delay what was done beyond the sender's timeout.
+/// password. What happened, when, where (service, tty, remote host), whom to call. The notices are only
+/// composed here: the engine queues them in the outbox in the transaction that records the event, and
+/// `NoticeDelivery` sends them, so a sender that is down or a caller who kills su loses none.
 public struct Notifier {
-    let sender: MessageSender
     let policy: Policy
+    /// For the machine's time zone (under a sandbox root, the root's /etc/localtime).
+    let paths: SystemPaths
 
     public enum Event: Sendable {
         case reset(methods: [MethodKind])
@@ -18,10 +20,9 @@ public struct Notifier {
         case passIssued
     }
 
-    /// Sends the notices; returns a description of each failure (empty when all went out or none was due).
-    @discardableResult
-    public func notify(_ event: Event, user: String, isAdmin: Bool, emails: [String], context: AuditContext, at time: Int64) -> [String] {
-        var failures: [String] = []
+    /// The notices `event` calls for under the policy (none when `notify_user` and `notify_admins` are off).
+    public func notices(_ event: Event, user: String, isAdmin: Bool, emails: [String], context: AuditContext, at time: Int64) -> [Notice] {
+        var notices: [Notice] = []
         let what: String
         switch event {
         case .reset(let methods): what = "The password of your account \(user) was reset (proved with: \(methods.map(\.displayName).joined(separator: ", ")))."
@@ -32,27 +33,20 @@ public struct Notifier {
         }
         var body = "\(what)\n\n"
         // The machine's zone from /etc/localtime, never the TZ of whoever started this process.
-        body += "When:    \(SystemTimeZone.load(paths: sender.paths).format(time)) (\(SystemClock.utcTimestamp(time)))\n"
+        body += "When:    \(SystemTimeZone.load(paths: paths).format(time)) (\(SystemClock.utcTimestamp(time)))\n"
         body += "Where:   \(policy.hostLabel), service \(MessageSender.bodySafe(context.service)), terminal \(MessageSender.bodySafe(context.tty))"
         if !context.rhost.isEmpty { body += ", from host \(MessageSender.bodySafe(context.rhost))" }
         body += "\n\nIf this was not you, "
         body += policy.helpdesk.map { "contact the helpdesk now: \($0)\n" } ?? "contact your system administrator now.\n"
         if policy.notifyUser {
-            do {
-                try sender.sendMail(to: emails + [user], subject: "Security notice: \(subjectLine(event))", body: body)
-            } catch {
-                failures.append("user notice: \(error)")
-            }
+            notices.append(Notice(user: user, recipients: emails + [user], subject: "Security notice: \(subjectLine(event))", body: body))
         }
         if case .reset = event, isAdmin, policy.notifyAdmins {
             let adminBody = "An administrator account reset its password through sspr.\n\nAccount: \(user)\n" + body
-            do {
-                try sender.sendMail(to: [policy.adminMail], subject: "sspr: administrator \(user) reset their password", body: adminBody)
-            } catch {
-                failures.append("admin notice: \(error)")
-            }
+            notices.append(Notice(user: user, recipients: [policy.adminMail], subject: "sspr: administrator \(user) reset their password",
+                                  body: adminBody))
         }
-        return failures
+        return notices
     }
 
     private func subjectLine(_ event: Event) -> String {

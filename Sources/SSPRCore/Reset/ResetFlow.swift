@@ -85,8 +85,8 @@ public struct ResetFlow {
         let signIn = policy.onSuccess == .login
         try? conversation.show(signIn ? [ResetMessages.resetDone] : [ResetMessages.resetDone, ResetMessages.loginAgain], asError: false)
         moveKeyrings(keyrings, user: user, engine: engine, conversation: conversation)
-        // After the success message: clearing the counters, the audit record and the notices (bounded by the
-        // sender's timeout) never delay it.
+        // After the success message: clearing the counters, the audit record and queuing the notices never
+        // delay it (the helper sends them after its result).
         do {
             try engine.resetCompleted(user: user, methods: used, context: context)
         } catch {

@@ -101,11 +101,51 @@ enum StoreSchema {
         );
         CREATE INDEX password_failures_key ON password_failures (key, at);
         """,
+        // 3: the notice outbox (issue 11). A notice after a reset or a method change is written in the same
+        // transaction that records it and delivered afterwards by a root process (the reset helper, ssprd's
+        // delivery thread, `sspr admin outbox --deliver`), retried with backoff until the sender takes it:
+        // a caller who kills su at "Your password has been reset." or a sender that is down must not cost the
+        // user the notice. A row holds a notice's text only, never a code: codes are useless late and are sent
+        // directly. `next_attempt_at` doubles as a lease while a deliverer holds the row, so two deliverers
+        // never send one notice twice. `last_error` is the sender's outcome, never the message.
+        """
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            user TEXT NOT NULL,
+            recipients TEXT NOT NULL,   -- validated addresses or account names, one per line
+            subject TEXT NOT NULL,
+            body TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL,
+            last_error TEXT,
+            delivered_at INTEGER
+        );
+        CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL;
+        CREATE INDEX outbox_delivered ON outbox (delivered_at) WHERE delivered_at IS NOT NULL;
+        -- A registration code asked for by an ssprd that may not run senders (its unit has no network and a
+        -- read-only /var): the request names the address, never a code. The deliverer (sspr-outbox.service,
+        -- root, where mail can be sent) makes the code, stores its hash in sent_codes, sends it and writes the
+        -- outcome here; ssprd waits for that outcome. A request not taken within seconds expires: a code is
+        -- useless late.
+        CREATE TABLE code_requests (
+            id INTEGER PRIMARY KEY,
+            user TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            destination TEXT NOT NULL,
+            service TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            requested_at INTEGER NOT NULL,
+            state TEXT NOT NULL,        -- waiting, sending, sent, throttled, failed, expired
+            detail TEXT                 -- sent: the masked destination; failed: the sender's outcome
+        );
+        CREATE INDEX code_requests_waiting ON code_requests (requested_at) WHERE state = 'waiting';
+        """,
     ]
 
     /// Tables every store at `currentVersion` has; a store missing one is damaged.
     static let tables = ["methods", "questions", "recovery_codes", "passes", "failures", "lockouts", "audit", "sent_codes",
-                         "accounts", "password_failures"]
+                         "accounts", "password_failures", "outbox", "code_requests"]
 
     static var currentVersion: Int { migrations.count }
 }
