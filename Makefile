@@ -38,7 +38,7 @@ DEBUG_BIN = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 DEPS = libpam0g-dev libcrypt-dev libsqlite3-dev liboath-dev libpwquality-dev libqrencode-dev libunistring-dev \
        pkg-config oathtool pamtester sqlite3 valgrind python3 libpam-pwquality login passwd \
        util-linux binutils systemd python3-aiosmtpd msmtp scdoc dpkg-dev man-db zbar-tools python3-pil cracklib-runtime \
-       gnome-keyring libpam-gnome-keyring ecryptfs-utils fscrypt libnss-wrapper dbus e2fsprogs gettext locales
+       gnome-keyring libpam-gnome-keyring ecryptfs-utils fscrypt libnss-wrapper dbus e2fsprogs gettext locales postfix
 # Packages whose installation enables a pam-auth-update profile of their own: the tests only need their
 # programs, so make deps takes the profiles it just enabled out of this machine's login stack again.
 PAM_PROFILE_PACKAGES = ecryptfs-utils:ecryptfs-utils libpam-gnome-keyring:gnome-keyring
@@ -67,7 +67,8 @@ deps:
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing: $$missing"; \
-	    (apt-get install -y --no-install-recommends $$missing || (apt-get update && apt-get install -y --no-install-recommends $$missing)); \
+	    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections; \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing)); \
 	    for pp in $(PAM_PROFILE_PACKAGES); do \
 	      case " $$missing " in *" $${pp%%:*} "*) DEBIAN_FRONTEND=noninteractive pam-auth-update --package --remove $${pp##*:};; esac; \
 	    done; \
@@ -228,6 +229,10 @@ install-files: man completions po
 	sed 's|/usr/libexec/sspr/sspr-reset|$(HELPER_PATH)|' systemd/sspr-reset@.service > .build/sspr-reset@.service; \
 	install -m 0644 $(OWN) .build/sspr-reset@.service "$$D$(UNITDIR)/sspr-reset@.service"; \
 	install -m 0644 $(OWN) systemd/sspr-reset.socket "$$D$(UNITDIR)/sspr-reset.socket"; \
+	sed 's|/usr/bin/sspr|$(BINDIR)/sspr|' systemd/sspr-outbox.service > .build/sspr-outbox.service; \
+	install -m 0644 $(OWN) .build/sspr-outbox.service "$$D$(UNITDIR)/sspr-outbox.service"; \
+	install -m 0644 $(OWN) systemd/sspr-outbox.path "$$D$(UNITDIR)/sspr-outbox.path"; \
+	install -m 0644 $(OWN) systemd/sspr-outbox.timer "$$D$(UNITDIR)/sspr-outbox.timer"; \
 	install -m 0644 $(OWN) systemd/sspr.catalog "$$D$(CATALOGDIR)/sspr.catalog"; \
 	sed 's|/usr/sbin/ssprd|$(SBINDIR)/ssprd|' systemd/ssprd.service > .build/ssprd.service; \
 	install -m 0644 $(OWN) .build/ssprd.service "$$D$(UNITDIR)/ssprd.service"; \
@@ -264,7 +269,7 @@ install: $(if $(NO_BUILD),,build-deps build-dist) install-files
 	  if grep -qs 'pam_sspr\.so' $(SYSCONFDIR)/pam.d/common-auth; then echo "enabled the sspr profile in $(SYSCONFDIR)/pam.d/common-auth"; \
 	  else echo "WARNING: pam-auth-update left $(SYSCONFDIR)/pam.d/common-auth without pam_sspr.so (locally modified?); see pam_sspr(8)"; fi; \
 	fi; \
-	if [ -d /run/systemd/system ]; then systemctl daemon-reload; systemctl enable --now ssprd.socket sspr-reset.socket; \
+	if [ -d /run/systemd/system ]; then systemctl daemon-reload; systemctl enable --now ssprd.socket sspr-reset.socket sspr-outbox.path sspr-outbox.timer; \
 	else echo "systemd is not running: ssprd.socket and sspr-reset.socket not enabled (run ssprd --reset-socket yourself: ssprd(8))"; fi
 
 uninstall:
@@ -272,11 +277,12 @@ uninstall:
 	if [ -z "$$D" ]; then \
 	  if [ -e "$(PAMCONFIGDIR)/sspr" ] && command -v pam-auth-update >/dev/null; then \
 	    DEBIAN_FRONTEND=noninteractive pam-auth-update --package --remove sspr; fi; \
-	  if [ -d /run/systemd/system ]; then systemctl disable --now ssprd.socket ssprd.service sspr-reset.socket || true; fi; \
+	  if [ -d /run/systemd/system ]; then systemctl disable --now ssprd.socket ssprd.service sspr-reset.socket sspr-outbox.path sspr-outbox.timer sspr-outbox.service || true; fi; \
 	fi; \
 	rm -f "$$D$(PAMCONFIGDIR)/sspr" "$$D$(UNITDIR)/ssprd.socket" "$$D$(UNITDIR)/ssprd.service" \
 	      "$$D$(UNITDIR)/sspr-reset.socket" "$$D$(UNITDIR)/sspr-reset@.service" "$$D$(HELPER_PATH)" \
-	      "$$D$(CATALOGDIR)/sspr.catalog" \
+	      "$$D$(CATALOGDIR)/sspr.catalog" "$$D$(UNITDIR)/sspr-outbox.service" "$$D$(UNITDIR)/sspr-outbox.path" \
+	      "$$D$(UNITDIR)/sspr-outbox.timer" \
 	      "$$D$(SECURITYDIR)/pam_sspr.so" "$$D$(BINDIR)/sspr" "$$D$(SBINDIR)/ssprd" \
 	      "$$D$(MANDIR)/man1/sspr.1.gz" "$$D$(MANDIR)/man5/sspr.conf.5.gz" "$$D$(MANDIR)/man8/ssprd.8.gz" \
 	      "$$D$(MANDIR)/man8/pam_sspr.8.gz" "$$D$(BASHCOMPDIR)/sspr" "$$D$(ZSHCOMPDIR)/_sspr" "$$D$(FISHCOMPDIR)/sspr.fish" \

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import NIOConcurrencyHelpers
 
 /// Wakes the delivery thread when a call may have queued a notice, and tells it to stop. A wake while it is

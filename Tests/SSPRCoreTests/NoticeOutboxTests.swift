@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import Foundation
 import SSPRCore
 import SSPRSystem

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """Inside a private namespace (see nsenv.py): Debian's postfix, configured here only (a copy of /etc, queue and
 mailboxes on tmpfs, delivery to one mailbox file), and ssprd under its unit's restrictions emulated without
 systemd: a network namespace of its own (PrivateNetwork=yes), every mount read-only but the unit's

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """ssprd as its unit runs it sends mail through Debian's postfix (issue 11, item 3). See
 ns_restricted_ssprd_postfix.py for the scenario."""
 import shutil

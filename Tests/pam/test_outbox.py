@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 The sspr authors
 """The notice outbox (issue 11, items 2 and 3) through the real programs: a notice that the sender refuses waits in
 the store, shows in `sspr admin report`, and `sspr admin outbox --deliver` sends it once the sender works; ssprd
 keeps answering while a slow sender runs; and ssprd under its unit's restrictions (emulated without systemd:

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import SSPRSystem
 
 /// The `code_requests` table (store schema 3): registration codes that an ssprd without senders (its unit

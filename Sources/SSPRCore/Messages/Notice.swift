@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 /// One security notice as it waits in the outbox: a mail to `recipients` (addresses validated when the notice
 /// was made, or local account names), about `user`. Holds what happened, never a code or any other secret.
 public struct Notice: Equatable, Sendable {

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import SSPRSystem
 
 /// Delivers due notices from the outbox through `mail_command`, one at a time, each under a lease.

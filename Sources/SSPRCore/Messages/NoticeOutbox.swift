@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
 import SSPRSystem
 
 /// The `outbox` table (store schema 3): notices written in the transaction that records what they tell of,
