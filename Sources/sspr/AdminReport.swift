@@ -46,7 +46,8 @@ struct AdminReport: ParsableCommand {
         if csv {
             print("user,state,methods,meets_policy,last_confirmed,reconfirm_due,recovery_codes_left,locked_until,recent_failures,account")
             for r in rows {
-                print([r.user, r.state, r.methods.joined(separator: " "), String(r.meets_policy), r.last_confirmed ?? "",
+                // Control and format characters in a name are escaped here too: CSV ends up in terminals and sheets.
+                print([TerminalText.escaped(r.user), r.state, r.methods.joined(separator: " "), String(r.meets_policy), r.last_confirmed ?? "",
                        String(r.reconfirm_due), String(r.recovery_codes_left), r.locked_until ?? "", String(r.recent_failures),
                        r.account]
                     .map(CSV.field).joined(separator: ","))
@@ -59,7 +60,8 @@ struct AdminReport: ParsableCommand {
                   + (r.locked_until ?? "-"))
         }
         for r in rows where r.account != "ok" {
-            print("\(r.user): registrations \(r.account_problem ?? "belong to another account"); nobody can use them. sspr admin remove \(r.user)")
+            let user = TerminalText.escaped(r.user)
+            print("\(user): registrations \(r.account_problem ?? "belong to another account"); nobody can use them. sspr admin remove \(user)")
         }
         if backlog.waiting > 0 {
             let oldest = backlog.oldestCreatedAt.map { ", the oldest since \(SystemClock.localTime($0))" } ?? ""

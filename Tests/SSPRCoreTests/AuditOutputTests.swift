@@ -62,6 +62,25 @@ struct AuditOutputTests {
         #expect(rows.last?["detail"] as? String == "detail \u{1B}[8m hidden \\ slash")
     }
 
+    /// `sspr admin report`, text and CSV, prints stored names the same way (a name whose account is gone or
+    /// changed is printed twice in text: in its row and in the "registrations belong to another account" line).
+    @Test func reportOutput() throws {
+        let sandbox = try Sandbox()
+        let engine = try sandbox.engine()
+        try engine.enrollTOTP(user: "alice", secret: SecretBytes(copying: "12345678901234567890"), context: .commandLine)
+        let db = try SQLiteDatabase(path: sandbox.storePath, create: false)
+        for name in Self.hostile + ["esc\u{1B}[2Jwipe"] {
+            _ = try db.run("INSERT INTO methods (user, kind, created, confirmed) VALUES (?, 'totp', 1, 1)", [.text(name)])
+            _ = try db.run("INSERT INTO accounts (user, uid, bound_at) VALUES (?, 4242, 1)", [.text(name)])
+        }
+        for format in [[], ["--csv"]] {
+            let result = try runSSPR(["admin", "report", "--root", sandbox.root] + format)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(raw(result.stdout).isEmpty, "\(format): raw \(raw(result.stdout).map { String($0.value, radix: 16) })")
+            #expect(result.stdout.contains("csi\\u{009B}31mred") && result.stdout.contains("esc\\u{001B}[2Jwipe"))
+        }
+    }
+
     @Test func escapingRules() {
         // What is escaped: every control and format character, wherever it is in Unicode.
         for scalar: Unicode.Scalar in ["\u{0}", "\u{1B}", "\u{7F}", "\u{85}", "\u{9B}", "\u{AD}", "\u{61C}", "\u{200E}",
