@@ -83,6 +83,4 @@ public struct StreamSocket: Sendable {
         guard getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &length) == 0 else { return false }
         return type == Int32(SOCK_STREAM.rawValue) && domain == AF_UNIX
     }
-
-    public func close() { _ = Glibc.close(fd) }
 }

@@ -10,12 +10,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-import warnings
 from pathlib import Path
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", DeprecationWarning)
-    import crypt
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -28,7 +23,7 @@ SUPPORT = REPO / "Tests" / "support"
 sys.path.insert(0, str(REPO / "Tests" / "pam"))
 from stress_support import PamRun as _SteppedRun  # noqa: E402
 # The built programs, as the PAM suite names them (the module with helper= pointing at the build).
-from conftest import BIN, HELPER, MODULE, MODULE_FILE, SSPR  # noqa: E402,F401
+from conftest import BIN, HELPER, MODULE, MODULE_FILE, SSPR, set_password  # noqa: E402,F401
 
 SSPRD = BIN / "ssprd"
 
@@ -92,21 +87,6 @@ def run_ns(script, *args, timeout=300):
         # The namespace (and every mount in it) is gone; --one-file-system guards against anything left.
         subprocess.run(["rm", "-rf", "--one-file-system", work])
     return res
-
-
-def sha512(password):
-    return crypt.crypt(password, crypt.mksalt(crypt.METHOD_SHA512))
-
-
-def set_password(root, user, password):
-    shadow = Path(root) / "etc" / "shadow"
-    lines = shadow.read_bytes().split(b"\n")
-    for i, line in enumerate(lines):
-        fields = line.split(b":")
-        if fields[0] == user.encode() and len(fields) > 2:
-            fields[1] = sha512(password).encode()
-            lines[i] = b":".join(fields)
-    shadow.write_bytes(b"\n".join(lines))
 
 
 class Sandbox:

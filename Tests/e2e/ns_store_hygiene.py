@@ -13,6 +13,7 @@ import sys
 import time
 
 from namespace_env import NOT_AVAILABLE, OFFER, Namespace, done
+from namespace_overlay import drive as run_driver
 
 module, sspr, driver = sys.argv[1:4]
 USER, PW = "sspr-hyg-user", "Real-Password-9"
@@ -27,26 +28,10 @@ shutil.copy2(DB, os.path.join(ns.work, "good.db"))
 
 def drive(answers, timeout=20):
     t = time.monotonic()
-    p = subprocess.Popen([driver, "/etc/pam.d", "login", USER], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    transcript, result = [], None
-    try:
-        for raw in p.stdout:
-            line = raw.decode(errors="replace").rstrip("\n")
-            if line.startswith("RESULT authenticate="):
-                result = int(line.split("=")[1])
-                continue
-            style, _, text = line.partition("\t")
-            transcript.append([style, text])
-            if style.startswith("PROMPT"):
-                reply = answers.get(text)
-                p.stdin.write(("E\n" if reply is None else "R " + reply.encode().hex() + "\n").encode())
-                p.stdin.flush()
-        p.stdin.close()
-        p.wait(timeout=timeout)
-    except Exception as e:  # noqa: BLE001 - a hang is a finding, reported in the result
-        p.kill()
-        return {"code": None, "error": repr(e), "transcript": transcript}
-    return {"code": result, "transcript": transcript, "seconds": round(time.monotonic() - t, 3)}
+    result = run_driver(driver, USER, None, answers, timeout=timeout)
+    if "error" not in result:
+        result["seconds"] = round(time.monotonic() - t, 3)
+    return result
 
 
 def restore():

@@ -53,25 +53,33 @@ def make_user(user, password):
     run("chpasswd", "-e", input=f"{user}:{crypt.crypt(password, crypt.mksalt(crypt.METHOD_SHA512))}\n")
 
 
-def drive(driver, user, password_reply, answers=None):
-    """pam_driver on the real /etc/pam.d, service login; answers prompts from a dict (prompt -> reply)."""
+def drive(driver, user, password_reply, answers=None, timeout=None):
+    """pam_driver on the real /etc/pam.d, service login; answers prompts from a dict (prompt -> reply), "Password: "
+    with `password_reply` unless the dict says otherwise (None: a conversation error). With `timeout`, a run that
+    does not end in time is killed and reported with "error" instead of hanging the caller."""
     answers = dict(answers or {})
     answers.setdefault("Password: ", password_reply)
     p = subprocess.Popen([driver, "/etc/pam.d", "login", user], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     transcript, result = [], None
-    for raw in p.stdout:
-        line = raw.decode(errors="replace").rstrip("\n")
-        if line.startswith("RESULT authenticate="):
-            result = int(line.split("=")[1])
-            continue
-        style, _, text = line.partition("\t")
-        transcript.append([style, text])
-        if style.startswith("PROMPT"):
-            reply = answers.get(text)
-            p.stdin.write(("E\n" if reply is None else "R " + reply.encode().hex() + "\n").encode())
-            p.stdin.flush()
-    p.stdin.close()
-    p.wait()
+    try:
+        for raw in p.stdout:
+            line = raw.decode(errors="replace").rstrip("\n")
+            if line.startswith("RESULT authenticate="):
+                result = int(line.split("=")[1])
+                continue
+            style, _, text = line.partition("\t")
+            transcript.append([style, text])
+            if style.startswith("PROMPT"):
+                reply = answers.get(text)
+                p.stdin.write(("E\n" if reply is None else "R " + reply.encode().hex() + "\n").encode())
+                p.stdin.flush()
+        p.stdin.close()
+        p.wait(timeout=timeout)
+    except Exception as e:  # noqa: BLE001 - a hang is a finding, reported in the result
+        if timeout is None:
+            raise
+        p.kill()
+        return {"code": None, "error": repr(e), "transcript": transcript}
     return {"code": result, "transcript": transcript}
 
 

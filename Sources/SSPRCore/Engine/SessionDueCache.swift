@@ -46,10 +46,4 @@ public struct SessionDueCache {
         let line = "v1 \(due) \(String(repeating: "0", count: max(0, 16 - hex.count)))\(hex)\n"
         try FileSystem.writeAtomically(directory + "/" + user, bytes: Array(line.utf8), mode: 0o600)
     }
-
-    /// Forgets `user`'s entry (after their methods changed), so the next session asks the engine again.
-    public func forget(user: String) {
-        guard isPlausibleUserName(user) else { return }
-        try? FileSystem.removeIfPresent(directory + "/" + user)
-    }
 }
