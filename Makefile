@@ -83,8 +83,10 @@ test: $(if $(filter 0,$(shell id -u)),deps)
 	$(MAKE) test-swift test-pam test-install e2e
 	$(MAKE) fuzz FUZZ_SECONDS=20
 
+# Twice: on the SQLite store, then on a throwaway PostgreSQL server (each sandbox gets its own database).
 test-swift:
 	$(SWIFT) test --skip-build
+	python3 Tests/support/pg_cluster.py run -- $(SWIFT) test --skip-build
 
 # The module through the real libpam (pam_start_confdir, private service dir, sandbox root).
 test-pam-build: build

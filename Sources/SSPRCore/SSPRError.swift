@@ -33,6 +33,14 @@ public enum SSPRError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The new password could not be written; /etc/shadow is unchanged.
     case passwordUpdateFailed(String)
 
+    /// The store failed or could not be reached: nothing about the account, and usually passing.
+    public var isStoreProblem: Bool {
+        switch self {
+        case .storeUnavailable, .storeFailure: return true
+        default: return false
+        }
+    }
+
     public var description: String {
         switch self {
         case .policyInvalid(let problems): return "policy problems: " + problems.map(\.description).joined(separator: "; ")

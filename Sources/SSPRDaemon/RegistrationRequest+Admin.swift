@@ -80,7 +80,8 @@ extension Request {
         return ["records": .array(try engine.audit.records(user: user, since: since).map { r in
             .object(["id": .number(Double(r.id)), "time": .number(Double(r.time)), "user": .string(r.user), "event": .string(r.event),
                      "method": .string(r.method), "result": .string(r.result), "service": .string(r.service), "tty": .string(r.tty),
-                     "rhost": .string(r.rhost), "actor": .string(r.actor), "detail": .string(r.detail)])
+                     "rhost": .string(r.rhost), "actor": .string(r.actor), "detail": .string(r.detail),
+                     "host": .string(r.host)])
         })]
     }
 

@@ -2,40 +2,9 @@
 // SPDX-FileCopyrightText: 2026 The sspr authors
 import CSQLite
 
-/// An error from SQLite: the result code and SQLite's own message (which names tables or SQL, never bound
-/// values, so no secret can appear in it).
-public struct SQLiteError: Error, Equatable, CustomStringConvertible, Sendable {
-    public let code: Int32
-    public let message: String
-    public init(code: Int32, message: String) {
-        self.code = code
-        self.message = message
-    }
-    public var isBusy: Bool { code & 0xff == SQLITE_BUSY || code & 0xff == SQLITE_LOCKED }
-    public var description: String { "SQLite error \(code): \(message)" }
-}
-
-/// A value bound to or read from a statement.
-public enum SQLiteValue: Equatable, Sendable {
-    case null
-    case integer(Int64)
-    case text(String)
-    case blob([UInt8])
-
-    public var integer: Int64? { if case .integer(let v) = self { return v }; return nil }
-    public var text: String? { if case .text(let v) = self { return v }; return nil }
-    public var blob: [UInt8]? {
-        switch self {
-        case .blob(let v): return v
-        case .text(let v): return Array(v.utf8)
-        default: return nil
-        }
-    }
-}
-
 /// One SQLite connection. Statements are prepared, bound, stepped and finalized inside `query`/`execute`, so
 /// no statement outlives a call and no caller sees a C pointer.
-public final class SQLiteDatabase {
+public final class SQLiteDatabase: SQLConnection {
     private var handle: OpaquePointer?
     /// Prepared statements by SQL text, reset after each use: the same few statements run on every request,
     /// and preparing is a good part of their cost.
@@ -43,7 +12,7 @@ public final class SQLiteDatabase {
 
     /// Opens (and with `create`, creates) the database at `path`. The path must already have been checked by
     /// the caller: SQLite follows symlinks. `SQLITE_OPEN_NOFOLLOW` refuses a symlink as the last component anyway.
-    public init(path: String, create: Bool, readOnly: Bool = false) throws(SQLiteError) {
+    public init(path: String, create: Bool, readOnly: Bool = false) throws(DatabaseError) {
         var flags = SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_NOFOLLOW
         flags |= readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
         if create && !readOnly { flags |= SQLITE_OPEN_CREATE }
@@ -52,7 +21,7 @@ public final class SQLiteDatabase {
         if rc != SQLITE_OK {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close_v2(db)
-            throw SQLiteError(code: rc, message: message)
+            throw SQLiteDatabase.error(rc, message)
         }
         handle = db
         sqlite3_extended_result_codes(db, 1)
@@ -69,20 +38,20 @@ public final class SQLiteDatabase {
     }
 
     /// Runs one or more statements without parameters.
-    public func execute(_ sql: String) throws(SQLiteError) {
+    public func execute(_ sql: String) throws(DatabaseError) {
         let rc = sqlite3_exec(handle, sql, nil, nil, nil)
         if rc != SQLITE_OK { throw lastError(rc) }
     }
 
     /// Runs one statement with parameters; returns the number of rows it changed.
     @discardableResult
-    public func run(_ sql: String, _ parameters: [SQLiteValue] = []) throws(SQLiteError) -> Int {
+    public func run(_ sql: String, _ parameters: [SQLValue] = []) throws(DatabaseError) -> Int {
         _ = try query(sql, parameters)
         return Int(sqlite3_changes(handle))
     }
 
     /// Runs one statement with parameters and returns every row.
-    public func query(_ sql: String, _ parameters: [SQLiteValue] = []) throws(SQLiteError) -> [[SQLiteValue]] {
+    public func query(_ sql: String, _ parameters: [SQLValue] = []) throws(DatabaseError) -> [[SQLValue]] {
         var rc: Int32 = SQLITE_OK
         let statement: OpaquePointer
         if let cached = statements[sql] {
@@ -114,13 +83,13 @@ public final class SQLiteDatabase {
             }
             if rc != SQLITE_OK { throw lastError(rc) }
         }
-        var rows: [[SQLiteValue]] = []
+        var rows: [[SQLValue]] = []
         while true {
             rc = sqlite3_step(statement)
             if rc == SQLITE_DONE { break }
             guard rc == SQLITE_ROW else { throw lastError(rc) }
             let columns = sqlite3_column_count(statement)
-            var row: [SQLiteValue] = []
+            var row: [SQLValue] = []
             row.reserveCapacity(Int(columns))
             for c in 0..<columns {
                 switch sqlite3_column_type(statement, c) {
@@ -147,12 +116,24 @@ public final class SQLiteDatabase {
         return rows
     }
 
+    /// The SQLite library's version ("3.40.1").
+    public static var libraryVersion: String { String(cString: sqlite3_libversion()) }
+
     /// The rowid of the last INSERT on this connection.
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
-    private func lastError(_ rc: Int32) -> SQLiteError {
-        let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "no connection"
-        return SQLiteError(code: rc, message: message)
+    private func lastError(_ rc: Int32) -> DatabaseError {
+        SQLiteDatabase.error(rc, handle.map { String(cString: sqlite3_errmsg($0)) } ?? "no connection")
+    }
+
+    static func error(_ rc: Int32, _ message: String) -> DatabaseError {
+        let kind: DatabaseError.Kind
+        switch rc & 0xff {
+        case SQLITE_BUSY, SQLITE_LOCKED: kind = .busy
+        case SQLITE_CORRUPT, SQLITE_NOTADB: kind = .damaged
+        default: kind = .failed
+        }
+        return DatabaseError(kind: kind, code: rc, message: message)
     }
 }
 

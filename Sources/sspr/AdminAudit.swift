@@ -16,6 +16,8 @@ struct AdminAudit: ParsableCommand {
     struct Row: Encodable {
         let id: Int64, time: String, user: String, event: String, method: String, result: String
         let service: String, tty: String, rhost: String, actor: String, detail: String
+        /// The machine the record was written on (a fleet store holds every machine's).
+        let host: String
     }
 
     func run() throws {
@@ -34,7 +36,8 @@ struct AdminAudit: ParsableCommand {
             func text(_ key: String) -> String { r[key]?.string ?? "" }
             return Row(id: Int64(r["id"]?.int ?? 0), time: SystemClock.utcTimestamp(Int64(r["time"]?.int ?? 0)), user: text("user"),
                        event: text("event"), method: text("method"), result: text("result"), service: text("service"),
-                       tty: text("tty"), rhost: text("rhost"), actor: text("actor"), detail: text("detail"))
+                       tty: text("tty"), rhost: text("rhost"), actor: text("actor"), detail: text("detail"),
+                       host: text("host"))
         }
         if json { try JSONOutput.print(rows); return }
         // Every field goes through TerminalText: a name typed at a login prompt must not drive the terminal.
@@ -46,6 +49,7 @@ struct AdminAudit: ParsableCommand {
             if !r.tty.isEmpty { line += " tty=\(r.tty)" }
             if !r.rhost.isEmpty { line += " rhost=\(r.rhost)" }
             if !r.actor.isEmpty { line += " actor=\(r.actor)" }
+            if !r.host.isEmpty { line += " host=\(r.host)" }
             if !r.detail.isEmpty { line += " (\(r.detail))" }
             print(TerminalText.escaped(line))
         }

@@ -51,11 +51,11 @@ struct AdminCheck: ParsableCommand {
             problem("enabled = group:\(name), but there is no group \(name): nobody can reset")
         }
 
-        let storePath = paths.path(policy.store)
         do {
             let engine = try RecoveryEngine.open(paths: paths, policy: policy, create: false)
             let users = try engine.reportAll()
-            ok("store \(storePath) (\(users.count) users with registrations or counters)")
+            ok("store \(engine.store.path) (\(users.count) users with registrations or counters)")
+            ok("store engine: \(try engine.store.summary())")
             // Registrations whose account is gone or was recreated: nobody can use them (refused, audited).
             // A recreated account cannot register until they are removed, so that is a problem; leftovers of
             // a deleted account are only a warning.

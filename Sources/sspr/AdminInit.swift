@@ -14,10 +14,9 @@ struct AdminInit: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let (policy, problems) = global.loadPolicy()
+        let (_, problems) = global.loadPolicy()
         guard problems.isEmpty else { throw CLIError.failed(translated("the policy has problems: fix them first (sspr admin check)")) }
-        let path = global.paths.path(policy.store)
-        _ = try global.openEngine(create: true)
-        print("Store \(path) is ready.")
+        let engine = try global.openEngine(create: true)
+        print("Store \(engine.store.path) is ready.")
     }
 }

@@ -25,7 +25,7 @@ struct AuditOutputTests {
         }
         // A row with ESC and CSI in every text field, as an older sspr or another tool could have stored it
         // (the engine itself turns C0 controls into '?' when it records).
-        let db = try SQLiteDatabase(path: sandbox.storePath, create: false)
+        let db = try sandbox.database()
         _ = try db.run("""
             INSERT INTO audit (at, user, event, method, result, service, tty, rhost, actor, detail)
             VALUES (?, ?, 'offer', '', 'declined', ?, ?, ?, ?, ?)
@@ -68,7 +68,7 @@ struct AuditOutputTests {
         let sandbox = try Sandbox()
         let engine = try sandbox.engine()
         try engine.enrollTOTP(user: "alice", secret: SecretBytes(copying: "12345678901234567890"), context: .commandLine)
-        let db = try SQLiteDatabase(path: sandbox.storePath, create: false)
+        let db = try sandbox.database()
         for name in Self.hostile + ["esc\u{1B}[2Jwipe"] {
             _ = try db.run("INSERT INTO methods (user, kind, created, confirmed) VALUES (?, 'totp', 1, 1)", [.text(name)])
             _ = try db.run("INSERT INTO accounts (user, uid, bound_at) VALUES (?, 4242, 1)", [.text(name)])

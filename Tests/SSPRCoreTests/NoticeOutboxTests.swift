@@ -71,7 +71,7 @@ import Testing
         #expect(try engine.codeRequests.outcome(id: id) == .sent(masked: "a***@example.com"))
         let mail = try String(contentsOfFile: sent, encoding: .utf8)
         let code = try #require(mail.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first { $0.count == 6 && Int($0) != nil })
-        let db = try SQLiteDatabase(path: sandbox.root + "/var/lib/sspr/sspr.db", create: false)
+        let db = try sandbox.database()
         let requests = try db.query("SELECT * FROM code_requests").flatMap { $0 }.compactMap(\.text)
         #expect(!requests.contains { $0.contains(code) })
         // A request ssprd gave up on is never sent.

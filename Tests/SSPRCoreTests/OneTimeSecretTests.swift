@@ -17,7 +17,7 @@ import Testing
         #expect(try !engine.recoveryCodes.redeem(user: "alice", typed: secret(texts[3]), now: 2), "spent")
         #expect(try engine.recoveryCodes.remaining(user: "alice") == 9)
         #expect(try !engine.recoveryCodes.redeem(user: "bob", typed: secret(texts[4]), now: 2), "another user's code")
-        let raw = try #require(sandbox.fileBytes(sandbox.storePath))
+        let raw = try sandbox.storeContents()
         for t in texts { #expect(raw.firstRange(of: Array(t.utf8)) == nil && raw.firstRange(of: Array(t.replacingOccurrences(of: "-", with: "").utf8)) == nil) }
         // New codes replace the old ones.
         _ = try engine.generateRecoveryCodes(user: "alice", context: .commandLine)

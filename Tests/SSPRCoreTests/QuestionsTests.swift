@@ -47,7 +47,7 @@ import Testing
         #expect(try !engine.questions.verify(user: "alice", answers: answers([("first-pet", "rex"), ("first-pet", "rex"), ("first-car", "ford fiesta")])), "same question twice")
         #expect(try !engine.questions.verify(user: "alice", answers: answers([("first-pet", "rex"), ("first-car", "ford fiesta"), ("first-boss", "smith")])), "unregistered question")
         // Stored hashed, text of the question stored with it.
-        let db = try SQLiteDatabase(path: sandbox.storePath, create: false)
+        let db = try sandbox.database()
         let rows = try db.query("SELECT question_text, answer_hash FROM questions WHERE user = 'alice'")
         #expect(rows.count == 3)
         for row in rows { #expect(row[1].text?.hasPrefix("$") == true && row[1].text?.contains("rex") == false) }

@@ -57,8 +57,9 @@ import Testing
         let now = SystemClock.now()
         let code = OATH.totp(secret: Self.rfcSeed, time: now) ?? ""
         let paths = sandbox.paths
+        let policy = sandbox.policy()
         let results = concurrently(50) { _ -> Bool in
-            guard let e = try? RecoveryEngine.open(paths: paths, policy: Policy(), create: false, clock: { now }) else { return false }
+            guard let e = try? RecoveryEngine.open(paths: paths, policy: policy, create: false, clock: { now }) else { return false }
             let outcome = try? e.verify(user: "alice", method: .totp, proof: .code(SecretBytes(copying: code)), context: .commandLine)
             return outcome == .accepted
         }

@@ -16,6 +16,8 @@ public struct AuditRecord: Equatable, Sendable {
     public let rhost: String
     public let actor: String
     public let detail: String
+    /// The machine the record was written on (one store may serve a fleet); "" for records from before.
+    public let host: String
 }
 
 /// Audit events, by their stable names.
@@ -47,18 +49,21 @@ public struct AuditLog {
     var journal: JournalWriter? = nil
 
     public static let pruneInterval: Int64 = 64
+    /// This machine's name as the kernel has it (not `host_label`, which a fleet may set alike everywhere).
+    static let host = HostName.current() ?? ""
     public static let pruneBatch = 2_000
 
     public func record(_ event: AuditEvent, user: String, method: MethodKind? = nil, result: String = "",
                        detail: String = "", context: AuditContext, at time: Int64) throws(SSPRError) {
         let fields = [sanitise(user), sanitise(context.service), sanitise(context.tty), sanitise(context.rhost),
                       sanitise(context.actor), sanitise(detail, allowSpaces: true)]
-        _ = try store.run("""
-            INSERT INTO audit (at, user, event, method, result, service, tty, rhost, actor, detail)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        let id = try store.insertReturningID("""
+            INSERT INTO audit (at, user, event, method, result, service, tty, rhost, actor, detail, host)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
             """, [.integer(time), .text(fields[0]), .text(event.rawValue), .text(method?.rawValue ?? ""),
-                  .text(result), .text(fields[1]), .text(fields[2]), .text(fields[3]), .text(fields[4]), .text(fields[5])])
-        if retentionDays > 0 && store.db.lastInsertRowID % Self.pruneInterval == 0 {
+                  .text(result), .text(fields[1]), .text(fields[2]), .text(fields[3]), .text(fields[4]), .text(fields[5]),
+                  .text(AuditLog.host)])
+        if retentionDays > 0 && id % Self.pruneInterval == 0 {
             // Housekeeping never fails what was audited: a prune that fails now is retried 64 records later.
             _ = try? prune(now: time)
         }
@@ -81,8 +86,8 @@ public struct AuditLog {
     }
 
     public func records(user: String?, since: Int64?, limit: Int = 10_000) throws(SSPRError) -> [AuditRecord] {
-        var sql = "SELECT id, at, user, event, method, result, service, tty, rhost, actor, detail FROM audit WHERE 1 = 1"
-        var parameters: [SQLiteValue] = []
+        var sql = "SELECT id, at, user, event, method, result, service, tty, rhost, actor, detail, host FROM audit WHERE 1 = 1"
+        var parameters: [SQLValue] = []
         if let user { sql += " AND user = ?"; parameters.append(.text(user)) }
         if let since { sql += " AND at >= ?"; parameters.append(.integer(since)) }
         sql += " ORDER BY id LIMIT ?"
@@ -91,7 +96,7 @@ public struct AuditLog {
             func text(_ i: Int) -> String { i < row.count ? row[i].text ?? "" : "" }
             func int(_ i: Int) -> Int64 { i < row.count ? row[i].integer ?? 0 : 0 }
             return AuditRecord(id: int(0), time: int(1), user: text(2), event: text(3), method: text(4), result: text(5),
-                               service: text(6), tty: text(7), rhost: text(8), actor: text(9), detail: text(10))
+                               service: text(6), tty: text(7), rhost: text(8), actor: text(9), detail: text(10), host: text(11))
         }
     }
 

@@ -15,9 +15,8 @@ public struct FailureCounter {
     /// Records an attempt as a failure inside the caller's transaction (withdrawn on success); returns its row.
     func recordAttempt(_ user: String, method: MethodKind?, now: Int64) throws(SSPRError) -> Int64 {
         _ = try store.run("DELETE FROM failures WHERE user = ? AND at <= ?", [.text(user), .integer(now - policy.failureWindow)])
-        _ = try store.run("INSERT INTO failures (user, at, method) VALUES (?, ?, ?)",
-                          [.text(user), .integer(now), .text(method?.rawValue ?? "")])
-        return store.db.lastInsertRowID
+        return try store.insertReturningID("INSERT INTO failures (user, at, method) VALUES (?, ?, ?) RETURNING rowid",
+                                           [.text(user), .integer(now), .text(method?.rawValue ?? "")])
     }
 
     /// Starts a lockout unless one is in force (inside the caller's transaction). `started` is true only for

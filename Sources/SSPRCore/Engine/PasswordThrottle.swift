@@ -34,8 +34,8 @@ public struct PasswordThrottle {
         var rows: [Int64] = []
         for key in keys {
             _ = try store.run("DELETE FROM password_failures WHERE key = ? AND at <= ?", [.text(key), .integer(now - PasswordThrottle.window)])
-            _ = try store.run("INSERT INTO password_failures (key, at) VALUES (?, ?)", [.text(key), .integer(now)])
-            rows.append(store.db.lastInsertRowID)
+            rows.append(try store.insertReturningID("INSERT INTO password_failures (key, at) VALUES (?, ?) RETURNING rowid",
+                                                    [.text(key), .integer(now)]))
         }
         return rows
     }

@@ -37,7 +37,9 @@ public final class RecoveryEngine {
     public static func open(paths: SystemPaths, policy: Policy, create: Bool,
                             busyTimeoutMilliseconds: Int32 = Store.busyTimeoutMilliseconds,
                             clock: @escaping Clock = { SystemClock.now() }) throws(SSPRError) -> RecoveryEngine {
-        let store = try Store(path: paths.path(policy.store), create: create, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        let store = try Store.open(location: policy.store, paths: paths, create: create,
+                                   busyTimeoutMilliseconds: busyTimeoutMilliseconds,
+                                   timeoutMilliseconds: Int(policy.storeTimeout) * 1000)
         let engine = RecoveryEngine(paths: paths, policy: policy, store: store, clock: clock)
         try engine.bindRegistrationsFromBeforeBinding()
         return engine

@@ -24,11 +24,10 @@ public struct CodeRequestQueue {
     }
 
     func enqueue(user: String, kind: MethodKind, destination: String, context: AuditContext, now: Int64) throws(SSPRError) -> Int64 {
-        _ = try store.run("""
+        return try store.insertReturningID("""
             INSERT INTO code_requests (user, kind, destination, service, actor, requested_at, state)
-            VALUES (?, ?, ?, ?, ?, ?, 'waiting')
+            VALUES (?, ?, ?, ?, ?, ?, 'waiting') RETURNING id
             """, [.text(user), .text(kind.rawValue), .text(destination), .text(context.service), .text(context.actor), .integer(now)])
-        return try store.scalarInt("SELECT last_insert_rowid()")
     }
 
     /// Takes the oldest waiting request still young enough; older ones expire on the way.

@@ -77,8 +77,12 @@ public struct Policy: Equatable, Sendable {
     public var helpdesk: String? = nil
     public var keyring: Keyring = .move
     public var encryptedHome: EncryptedHome = .refuse
-    /// Absolute path as written in the policy (the sandbox root is applied by `SystemPaths`-aware callers).
+    /// Absolute path as written in the policy (the sandbox root is applied by `SystemPaths`-aware callers), or
+    /// a PostgreSQL connection URI for a store shared by a fleet.
     public var store = "/var/lib/sspr/sspr.db"
+    /// Seconds a PostgreSQL store may take to connect and to answer each statement before the reset says
+    /// "not available right now" (a frozen server must not hold a login).
+    public var storeTimeout: Int64 = 3
     /// Audit records older than this many days are pruned; 0 keeps them all.
     public var auditDays = 400
 

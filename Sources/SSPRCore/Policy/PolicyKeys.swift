@@ -101,12 +101,19 @@ enum PolicyKeys {
             return nil
         },
         "store": { p, v in
+            // A PostgreSQL URI is checked in full (libpq parses it) when the store is opened: a policy must load
+            // on machines where the server is down, and `sspr admin check` names what is wrong with it.
+            if Store.isPostgresURI(v) {
+                p.store = v
+                return nil
+            }
             guard v.hasPrefix("/"), !v.split(separator: "/").contains(where: { part in part == ".." }) else {
-                return "store must be an absolute path without \"..\""
+                return "store must be an absolute path without \"..\" or a postgresql:// URI"
             }
             p.store = v
             return nil
         },
+        "store_timeout": { p, v in duration(v, 1...60) { p.storeTimeout = $0 } },
         "audit_days": { p, v in integer(v, 0...3650) { p.auditDays = $0 } },
     ]
 

@@ -39,7 +39,7 @@ public struct ResetFlow {
         let engine: RecoveryEngine
         do { engine = try openEngine() } catch {
             conversation.log(.error, "reset for \(sanitisedName(user)) not possible: \(error)")
-            try tellNotAvailable(conversation)
+            try tellNotAvailable(conversation, because: error)
             throw error
         }
         try? engine.audit.record(.offer, user: sanitisedName(user), result: "yes", context: context, at: engine.now)
@@ -57,7 +57,7 @@ public struct ResetFlow {
             case .lockedOut(let until): try tellLocked(until, conversation)
             default:
                 conversation.log(.notice, "reset for \(sanitisedName(user)) not available: \(error)")
-                try tellNotAvailable(conversation)
+                try tellNotAvailable(conversation, because: error)
             }
             throw error
         }
@@ -77,6 +77,12 @@ public struct ResetFlow {
             progress.stage = .writing
             try commit(newPassword, change: change, engine: engine, conversation: conversation, progress: &progress)
         } catch {
+            // The store failing (a fleet's server gone or too slow) mid-way: the user hears it is a passing
+            // problem; nothing was spent (the spend is the commit's, and a failed commit says so itself).
+            if error.isStoreProblem && progress.stage != .writing {
+                conversation.log(.error, "reset for \(sanitisedName(user)) stopped: \(error)")
+                try? tellNotAvailable(conversation, because: error)
+            }
             recordNotCompleted(user: user, error: error, progress: progress, engine: engine, conversation: conversation)
             throw error
         }
@@ -166,7 +172,8 @@ public struct ResetFlow {
             case .failed(let failure, let kept):
                 progress.proofsKept = kept
                 conversation.log(.error, "reset for \(sanitisedName(change.user)) failed: \(failure)")
-                try? conversation.show([ResetMessages.resetFailed] + helpdeskLines, asError: true)
+                try? conversation.show([failure.isStoreProblem ? ResetMessages.notAvailableNow : ResetMessages.resetFailed]
+                                       + helpdeskLines, asError: true)
                 throw failure
             }
         }
@@ -239,6 +246,13 @@ public struct ResetFlow {
 
     private func tellNotAvailable(_ conversation: ResetConversation) throws(SSPRError) {
         try conversation.show([ResetMessages.notAvailable] + helpdeskLines, asError: true)
+    }
+
+    /// "Not available for this account" for what is about the account; "not available right now" when the
+    /// store could not be reached or failed, which says nothing about the account and may pass.
+    private func tellNotAvailable(_ conversation: ResetConversation, because error: SSPRError) throws(SSPRError) {
+        guard error.isStoreProblem else { return try tellNotAvailable(conversation) }
+        try conversation.show([ResetMessages.notAvailableNow] + helpdeskLines, asError: true)
     }
 
     private func tellLocked(_ until: Int64, _ conversation: ResetConversation) throws(SSPRError) {

@@ -8,6 +8,8 @@ import SSPRSystem
 public enum ResetMessages {
     public static var offer: String { translated("Forgot your password? Type yes to reset it, or press Enter to try again: ") }
     public static var notAvailable: String { translated("Password reset is not available for this account.") }
+    /// The store (or the directory the password is written to) cannot be reached: a passing problem.
+    public static var notAvailableNow: String { translated("Password reset is not available right now.") }
     public static func lockedUntil(_ localTime: String) -> String {
         translated("Password reset is locked until {time}.", ["time": localTime])
     }

@@ -2,82 +2,104 @@
 // SPDX-FileCopyrightText: 2026 The sspr authors
 import SSPRSystem
 
-/// The SQLite store (SPEC section 1): registrations, one-time secrets, failure counters, audit.
+/// The store (SPEC section 1): registrations, one-time secrets, failure counters, audit, outbox. Two engines
+/// behind one set of statements: an embedded SQLite file (the default, one machine) or a shared PostgreSQL
+/// database (a fleet: `store = postgresql://…`).
 ///
-/// Guarantees: the directory (0700) and file (0600) are root-owned and checked before every open; a missing,
-/// unsafe or damaged store is an error, never an empty registration list; every read-modify-write runs inside
-/// `BEGIN IMMEDIATE`, so concurrent processes are serialised by SQLite's lock (with a busy timeout).
+/// Guarantees: a missing, unsafe or damaged store is an error, never an empty registration list; every
+/// read-modify-write runs in `transaction`, which serialises writers store-wide: SQLite's `BEGIN IMMEDIATE`
+/// lock across the machine's processes, PostgreSQL's transaction-scoped advisory lock across the fleet. So a
+/// one-time proof is spent once and a failure counter counts every machine's guesses, whichever machine asks.
 public final class Store {
+    public enum Engine: String, Sendable { case sqlite = "SQLite", postgresql = "PostgreSQL" }
+
+    /// The file path, or the PostgreSQL URI (which holds no password: `PostgresStoreSetup` refuses one).
     public let path: String
-    let db: SQLiteDatabase
+    public let engine: Engine
+    let db: SQLConnection
+    /// PostgreSQL: statements as the server wants them (`$n` placeholders, `"user"`), translated once each.
+    private var translated: [String: String] = [:]
 
-    /// How long a writer waits for another's transaction before giving up with `storeFailure`.
+    /// How long a SQLite writer waits for another's transaction before giving up with `storeFailure`.
     public static let busyTimeoutMilliseconds: Int32 = 10_000
+    /// The advisory lock every PostgreSQL transaction takes first ("sspr" in ASCII): the fleet-wide equivalent
+    /// of SQLite's single writer. Resets and registrations are rare and their transactions a few statements
+    /// long, so one lock costs little and keeps the reasoning of the SQLite engine true for the fleet.
+    static let fleetLockKey: Int64 = 0x7373_7072
 
-    /// Opens the store at `path`. With `create`, a missing directory and file are created (directory 0700,
-    /// file 0600, both root:root); without it, a missing store is `storeUnavailable`.
-    public init(path: String, create: Bool, busyTimeoutMilliseconds: Int32 = Store.busyTimeoutMilliseconds) throws(SSPRError) {
-        self.path = path
-        let directory = FileSystem.parentDirectory(of: path)
-        if create { try Store.createIfMissing(directory: directory, file: path) }
-        try StorePermissions.checkDirectory(directory)
-        try StorePermissions.checkFile(path)
-        do {
-            db = try SQLiteDatabase(path: path, create: false)
-            db.setBusyTimeout(milliseconds: busyTimeoutMilliseconds)
-            try db.execute("PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;")
-            let mode = try db.query("PRAGMA journal_mode = WAL").first?.first?.text ?? ""
-            if mode != "wal" { throw SQLiteError(code: 0, message: "cannot switch to WAL journal (got \(mode))") }
-        } catch let error as SQLiteError {
-            if case .storeUnavailable(let damaged) = Store.map(error, path) { throw .storeUnavailable(damaged) }
-            throw .storeUnavailable("store \(path) cannot be opened: \(error.message)")
-        } catch {
-            throw .storeUnavailable("store \(path) cannot be opened")
+    /// Opens the store `location` names: a `postgresql://` or `postgres://` URI, or a path under `paths`' root.
+    /// `timeoutMilliseconds` bounds connecting and every statement on PostgreSQL (`store_timeout`).
+    public static func open(location: String, paths: SystemPaths, create: Bool,
+                            busyTimeoutMilliseconds: Int32 = Store.busyTimeoutMilliseconds,
+                            timeoutMilliseconds: Int = 3000) throws(SSPRError) -> Store {
+        if isPostgresURI(location) {
+            let connection = try PostgresStoreSetup.connect(uri: location, timeoutMilliseconds: timeoutMilliseconds)
+            let store = Store(path: location, engine: .postgresql, db: connection)
+            try store.migrate(allowInitialise: create)
+            return store
         }
+        return try Store(path: paths.path(location), create: create, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+    }
+
+    public static func isPostgresURI(_ location: String) -> Bool {
+        location.hasPrefix("postgresql://") || location.hasPrefix("postgres://")
+    }
+
+    private init(path: String, engine: Engine, db: SQLConnection) {
+        self.path = path
+        self.engine = engine
+        self.db = db
+    }
+
+    /// Opens (with `create`, creates) the SQLite store at `path`: directory 0700 and file 0600, root:root.
+    public convenience init(path: String, create: Bool, busyTimeoutMilliseconds: Int32 = Store.busyTimeoutMilliseconds) throws(SSPRError) {
+        let db = try SQLiteStoreSetup.open(path: path, create: create, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        self.init(path: path, engine: .sqlite, db: db)
         try migrate(allowInitialise: create)
     }
 
-    private static func createIfMissing(directory: String, file: String) throws(SSPRError) {
-        do {
-            try FileSystem.makeDirectories(directory, mode: 0o700, parentMode: 0o755)
-            if try FileSystem.status(file) == nil {
-                // Create the file ourselves, 0600 with O_EXCL|O_NOFOLLOW, so SQLite never creates it with
-                // the caller's umask and never follows a planted link.
-                let handle = try OpenFile(path: file, flags: O_CREAT_EXCL_NOFOLLOW_RW, mode: 0o600)
-                try handle.changeMode(0o600)
-                // A new store is initialised right away so it never sits empty (an empty file is refused).
-                let db = try SQLiteDatabase(path: file, create: false)
-                try db.execute("PRAGMA journal_mode = WAL; PRAGMA user_version = 0; CREATE TABLE IF NOT EXISTS store_created (at INTEGER)")
-            }
-        } catch let error as SystemError {
-            throw .storeUnavailable(error.description)
-        } catch let error as SQLiteError {
-            throw .storeUnavailable("store \(file) cannot be created: \(error.message)")
-        } catch {
-            throw .storeUnavailable("store \(file) cannot be created")
+    /// The schema version the store records (SQLite: `PRAGMA user_version`; PostgreSQL: `sspr_schema`).
+    public func schemaVersion() throws(SSPRError) -> Int {
+        switch engine {
+        case .sqlite: return Int(try scalarInt("PRAGMA user_version"))
+        case .postgresql:
+            let exists = try scalarInt("SELECT count(*) FROM pg_catalog.pg_tables WHERE tablename = 'sspr_schema' AND schemaname = current_schema()")
+            return exists == 0 ? 0 : Int(try scalarInt("SELECT coalesce(max(version), 0) FROM sspr_schema"))
         }
     }
 
+    /// What `sspr admin check` says about the store: the engine, where it is reached, whether the connection
+    /// is encrypted, the server's version and the schema version.
+    public func summary() throws(SSPRError) -> String {
+        let schema = "schema version \(try schemaVersion()) of \(StoreSchema.currentVersion)"
+        guard let postgres = db as? PostgresDatabase else { return "SQLite \(SQLiteDatabase.libraryVersion), \(schema)" }
+        let tls = postgres.tlsVersion.map { "TLS \($0)" } ?? (postgres.host.hasPrefix("/") ? "local socket, no TLS" : "no TLS")
+        return "PostgreSQL \(postgres.serverVersion) at \(postgres.host), \(tls), \(schema)"
+    }
+
+    private var migrations: [String] { engine == .sqlite ? StoreSchema.migrations : PostgresStoreSchema.migrations }
+
     private func migrate(allowInitialise: Bool) throws(SSPRError) {
-        let version = try scalarInt("PRAGMA user_version")
-        if version > Int64(StoreSchema.currentVersion) {
-            throw .storeUnavailable("store \(path) has schema version \(version); this sspr knows up to \(StoreSchema.currentVersion)")
+        let current = StoreSchema.currentVersion
+        let version = try schemaVersion()
+        if version > current {
+            throw .storeUnavailable("store \(path) has schema version \(version); this sspr knows up to \(current)")
         }
-        if version == Int64(StoreSchema.currentVersion) {
-            // Cheap sanity check that the tables are there: a file with the right version but no tables is damaged.
-            let names = StoreSchema.tables.map { "'\($0)'" }.joined(separator: ",")
-            let tables = try scalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN (\(names))")
-            if tables != StoreSchema.tables.count { throw .storeUnavailable("store \(path) is damaged: tables are missing") }
-            return
-        }
+        if version == current { return try checkTables() }
         if version == 0 && !allowInitialise {
-            throw .storeUnavailable("store \(path) is not initialised (run sspr admin check or enroll a user as root)")
+            throw .storeUnavailable("store \(path) is not initialised (run sspr admin init as root)")
         }
         try transaction { () throws(SSPRError) in
-            for index in Int(version)..<StoreSchema.migrations.count {
-                do throws(SQLiteError) {
-                    try db.execute(StoreSchema.migrations[index])
-                    try db.execute("PRAGMA user_version = \(index + 1)")
+            // Re-read under the lock: another machine may have migrated the shared store meanwhile.
+            let locked = try schemaVersion()
+            if locked >= current { return }
+            for index in locked..<current {
+                do throws(DatabaseError) {
+                    try db.execute(migrations[index])
+                    switch engine {
+                    case .sqlite: try db.execute("PRAGMA user_version = \(index + 1)")
+                    case .postgresql: try db.execute("INSERT INTO sspr_schema (version) VALUES (\(index + 1))")
+                    }
                 } catch {
                     throw .storeFailure("migration \(index + 1) of \(path) failed: \(error.message)")
                 }
@@ -85,12 +107,26 @@ public final class Store {
         }
     }
 
-    /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`; any error rolls back.
+    /// Cheap sanity check that the tables are there: a store with the right version but no tables is damaged.
+    private func checkTables() throws(SSPRError) {
+        let names = StoreSchema.tables.map { "'\($0)'" }.joined(separator: ",")
+        let sql = engine == .sqlite
+            ? "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN (\(names))"
+            : "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename IN (\(names))"
+        if try scalarInt(sql) != StoreSchema.tables.count { throw .storeUnavailable("store \(path) is damaged: tables are missing") }
+    }
+
+    /// Runs `body` inside one transaction that holds the store's write lock from its first statement; any error
+    /// rolls back.
     public func transaction<T>(_ body: () throws(SSPRError) -> T) throws(SSPRError) -> T {
-        do { try db.execute("BEGIN IMMEDIATE") } catch { throw Store.map(error, path) }
+        let begin = engine == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN; SELECT pg_advisory_xact_lock(\(Store.fleetLockKey))"
+        do { try db.execute(begin) } catch {
+            if engine == .postgresql { try? db.execute("ROLLBACK") }
+            throw map(error)
+        }
         do throws(SSPRError) {
             let result = try body()
-            do { try db.execute("COMMIT") } catch { throw Store.map(error, path) }
+            do { try db.execute("COMMIT") } catch { throw map(error) }
             return result
         } catch {
             try? db.execute("ROLLBACK")
@@ -98,24 +134,36 @@ public final class Store {
         }
     }
 
-    func run(_ sql: String, _ parameters: [SQLiteValue] = []) throws(SSPRError) -> Int {
-        do { return try db.run(sql, parameters) } catch { throw Store.map(error, path) }
+    func run(_ sql: String, _ parameters: [SQLValue] = []) throws(SSPRError) -> Int {
+        do { return try db.run(statement(sql), parameters) } catch { throw map(error) }
     }
 
-    func query(_ sql: String, _ parameters: [SQLiteValue] = []) throws(SSPRError) -> [[SQLiteValue]] {
-        do { return try db.query(sql, parameters) } catch { throw Store.map(error, path) }
+    func query(_ sql: String, _ parameters: [SQLValue] = []) throws(SSPRError) -> [[SQLValue]] {
+        do { return try db.query(statement(sql), parameters) } catch { throw map(error) }
     }
 
-    func scalarInt(_ sql: String, _ parameters: [SQLiteValue] = []) throws(SSPRError) -> Int64 {
+    func scalarInt(_ sql: String, _ parameters: [SQLValue] = []) throws(SSPRError) -> Int64 {
         try query(sql, parameters).first?.first?.integer ?? 0
     }
 
-    static func map(_ error: SQLiteError, _ path: String) -> SSPRError {
-        switch error.code & 0xff {
-        case 11 /* SQLITE_CORRUPT */, 26 /* SQLITE_NOTADB */:
-            return .storeUnavailable("store \(path) is damaged: \(error.message)")
-        default:
-            return .storeFailure("\(path): \(error.message)")
+    /// Runs an `INSERT … RETURNING <id>` and returns the new row's id (both engines support RETURNING).
+    func insertReturningID(_ sql: String, _ parameters: [SQLValue]) throws(SSPRError) -> Int64 {
+        try query(sql, parameters).first?.first?.integer ?? 0
+    }
+
+    private func statement(_ sql: String) -> String {
+        guard engine == .postgresql else { return sql }
+        if let cached = translated[sql] { return cached }
+        let result = PostgresDialect.translate(sql)
+        if translated.count < 256 { translated[sql] = result }
+        return result
+    }
+
+    func map(_ error: DatabaseError) -> SSPRError {
+        switch error.kind {
+        case .damaged: return .storeUnavailable("store \(path) is damaged: \(error.message)")
+        case .unreachable: return .storeUnavailable("store \(path) is not reachable: \(error.message)")
+        case .busy, .failed: return .storeFailure("\(path): \(error.message)")
         }
     }
 }

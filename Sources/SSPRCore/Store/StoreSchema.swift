@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: 2026 The sspr authors
-/// The store's schema as an ordered list of migrations. `PRAGMA user_version` records how many have run; a
-/// store newer than this list is refused rather than guessed at.
+/// The store's schema (SQLite) as an ordered list of migrations. `PRAGMA user_version` records how many have
+/// run; a store newer than this list is refused rather than guessed at. `PostgresStoreSchema` mirrors it.
 enum StoreSchema {
     static let migrations: [String] = [
         // 1: registrations, one-time secrets, counters, audit.
@@ -140,6 +140,11 @@ enum StoreSchema {
             detail TEXT                 -- sent: the masked destination; failed: the sender's outcome
         );
         CREATE INDEX code_requests_waiting ON code_requests (requested_at) WHERE state = 'waiting';
+        """,
+        // 4: audit rows name the machine they happened on (issue 13): one store can serve a fleet, and an admin
+        // reading the audit must see where a reset, a lockout or a wrong proof came from.
+        """
+        ALTER TABLE audit ADD COLUMN host TEXT;
         """,
     ]
 

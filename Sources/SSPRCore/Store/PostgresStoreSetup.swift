@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The sspr authors
+import SSPRSystem
+
+/// Checks a PostgreSQL store URI before anything is sent, then connects.
+///
+/// The policy file is world-readable, so the URI may hold no password: credentials come from libpq's own
+/// means, a `passfile` or a client certificate, and those files must be root's and closed to everyone else,
+/// as the SQLite store is. Over TCP the server must prove who it is (`sslmode=verify-full`): the store holds
+/// TOTP secrets, and a machine that talks to an impostor would both leak them and accept forged proofs.
+/// Only a unix socket, which the kernel protects, may go without TLS.
+public enum PostgresStoreSetup {
+    public static func check(uri: String) throws(SSPRError) -> PostgresConnectionInfo {
+        let info: PostgresConnectionInfo
+        do { info = try PostgresConnectionInfo(uri: uri) } catch {
+            throw .storeUnavailable("store URI cannot be parsed: \(error.message)")
+        }
+        if let key = info.inlineSecrets.first {
+            throw .storeUnavailable("store URI must not hold a \(key) (the policy file is world-readable): put it in a passfile (root-only, 0600) and name it with passfile=")
+        }
+        if !info.isLocalSocketOnly && info.sslMode != "verify-full" {
+            throw .storeUnavailable("store URI reaches \(info.hosts.joined(separator: ",")) over TCP with sslmode=\(info.sslMode); a fleet store over the network needs sslmode=verify-full (and sslrootcert=)")
+        }
+        for (key, path) in info.credentialFiles { try checkFile(path, key: key, closedToOthers: true) }
+        for (key, path) in info.trustFiles { try checkFile(path, key: key, closedToOthers: false) }
+        return info
+    }
+
+    public static func connect(uri: String, timeoutMilliseconds: Int) throws(SSPRError) -> PostgresDatabase {
+        _ = try check(uri: uri)
+        do { return try PostgresDatabase(uri: uri, timeoutMilliseconds: timeoutMilliseconds) } catch {
+            throw .storeUnavailable("store \(uri) is not reachable: \(error.message)")
+        }
+    }
+
+    /// A file libpq will read as root: root-owned, a regular file, not a symlink; credentials also unreadable
+    /// by group and others, and nothing writable by them.
+    private static func checkFile(_ path: String, key: String, closedToOthers: Bool) throws(SSPRError) {
+        guard path.hasPrefix("/") else { throw .storeUnavailable("store URI: \(key)=\(path) must be an absolute path") }
+        let status: FileStatus?
+        do { status = try FileSystem.status(path) } catch { throw .storeUnavailable("store URI: \(key): \(error)") }
+        guard let status else { throw .storeUnavailable("store URI: \(key) \(path) does not exist") }
+        if status.kind == .symlink { throw .storeUnavailable("store URI: \(key) \(path) is a symbolic link") }
+        if status.kind != .regular { throw .storeUnavailable("store URI: \(key) \(path) is not a regular file") }
+        if status.owner != 0 { throw .storeUnavailable("store URI: \(key) \(path) is owned by uid \(status.owner), not root") }
+        let forbidden: UInt32 = closedToOthers ? 0o077 : 0o022
+        if status.mode & forbidden != 0 {
+            throw .storeUnavailable("store URI: \(key) \(path) has mode \(StorePermissions.octal(status.mode)); "
+                                    + (closedToOthers ? "group and others must have no access" : "group and others must not write it"))
+        }
+    }
+}
