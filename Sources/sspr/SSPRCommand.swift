@@ -49,5 +49,5 @@ struct AdminCommand: ParsableCommand {
         commandName: "admin",
         abstract: "Enroll, verify, audit and unlock (root).",
         subcommands: [AdminEnroll.self, AdminPass.self, AdminVerify.self, AdminReport.self, AdminAudit.self,
-                      AdminUnlock.self, AdminRemove.self, AdminCheck.self, AdminInit.self, AdminOutbox.self])
+                      AdminUnlock.self, AdminRemove.self, AdminCheck.self, AdminInit.self, AdminOutbox.self, AdminStore.self])
 }
