@@ -99,6 +99,9 @@ public final class RegistrationService: @unchecked Sendable {
         } catch let failure as RegistrationFailure {
             return failure.error.reply(failure.parameters)
         } catch let error as SSPRError {
+            // A fleet store that went away (restart, failover) leaves this thread's connection closed: the next
+            // call opens a new one instead of failing for as long as the daemon runs.
+            if error.isStoreProblem { releaseEngine() }
             return RegistrationService.reply(for: error)
         } catch {
             return RegistrationError.internalError.reply()

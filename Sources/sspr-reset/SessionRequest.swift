@@ -16,6 +16,9 @@ struct SessionRequest {
     static var registerLine: String { translated("Set up password reset so you can recover your account: run sspr register") }
     static var reconfirmLine: String { translated("Please confirm your password reset methods are still yours: run sspr confirm") }
 
+    /// Seconds before the session hook asks an unreachable fleet store again for the same user.
+    static let unreachableRetry: Int64 = 600
+
     func run() {
         guard request.flags & PAMResult.silentFlag == 0, options.problems.isEmpty, request.invalidArguments == 0 else { return }
         let paths = options.paths
@@ -26,9 +29,19 @@ struct SessionRequest {
         let cache = SessionDueCache(paths: paths)
         var report: UserReport? = nil
         if policy.requireRegistration || policy.reconfirmDays > 0 {
-            // No store yet, or a busy one: nothing is known, so nothing is cached either.
-            guard let engine = try? RecoveryEngine.open(paths: paths, policy: policy, create: false,
-                                                        busyTimeoutMilliseconds: 250) else { return }
+            // No store yet, or a busy one: nothing is known, so nothing is cached either. A fleet store that
+            // cannot be reached is asked again only after `unreachableRetry`: a login must not wait for it
+            // (store_timeout, libpq's 2 s connect at least) every time while it is down.
+            let engine: RecoveryEngine
+            do {
+                engine = try RecoveryEngine.open(paths: paths, policy: policy, create: false, busyTimeoutMilliseconds: 250,
+                                                 storeTimeoutMilliseconds: 1000)
+            } catch {
+                if Store.isPostgresURI(policy.store) {
+                    try? cache.record(user: user, due: now + SessionRequest.unreachableRetry, arguments: request.arguments)
+                }
+                return
+            }
             if let account = engine.accounts.account(named: user), engine.isEnabled(for: account) {
                 guard let found = try? engine.report(user: user) else { return }
                 report = found

@@ -36,10 +36,11 @@ public final class RecoveryEngine {
     /// Opens the store named by the policy (under the sandbox root).
     public static func open(paths: SystemPaths, policy: Policy, create: Bool,
                             busyTimeoutMilliseconds: Int32 = Store.busyTimeoutMilliseconds,
+                            storeTimeoutMilliseconds: Int? = nil,
                             clock: @escaping Clock = { SystemClock.now() }) throws(SSPRError) -> RecoveryEngine {
         let store = try Store.open(location: policy.store, paths: paths, create: create,
                                    busyTimeoutMilliseconds: busyTimeoutMilliseconds,
-                                   timeoutMilliseconds: Int(policy.storeTimeout) * 1000)
+                                   timeoutMilliseconds: storeTimeoutMilliseconds ?? Int(policy.storeTimeout) * 1000)
         let engine = RecoveryEngine(paths: paths, policy: policy, store: store, clock: clock)
         try engine.bindRegistrationsFromBeforeBinding()
         return engine
