@@ -91,8 +91,15 @@ test-swift:
 # The module through the real libpam (pam_start_confdir, private service dir, sandbox root).
 test-pam-build: build
 
+# The files whose tests read or write the store run a second time on a throwaway PostgreSQL server (each sandbox
+# its own database): every store test on both engines. test_fleet.py is PostgreSQL's own (several machines).
+PAM_STORE_TESTS = test_reset_flow test_proof_spending test_lab_admin test_outbox test_daemon test_admin_rules \
+                  test_email_sms test_races test_lock_screen test_translations test_journal
+
 test-pam: test-pam-build
 	SSPR_BIN="$(RELEASE_BIN)" SSPR_MODULE="$(abspath $(MODULE))" python3 -m pytest -q -p no:cacheprovider Tests/pam
+	SSPR_BIN="$(RELEASE_BIN)" SSPR_MODULE="$(abspath $(MODULE))" python3 Tests/support/pg_cluster.py run -- \
+	  python3 -m pytest -q -p no:cacheprovider $(PAM_STORE_TESTS:%=Tests/pam/%.py)
 
 # Figures, never pass/fail (bench/README.md). Runs as root; writes only under /tmp/sspr-bench-*.
 BENCH_USERS ?= 100000

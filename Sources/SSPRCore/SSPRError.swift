@@ -9,6 +9,9 @@ public enum SSPRError: Error, Equatable, CustomStringConvertible, Sendable {
     case policyInvalid([PolicyProblem])
     /// The store is missing, has unsafe permissions, or is damaged. Never read as "nothing registered".
     case storeUnavailable(String)
+    /// A PostgreSQL store that could not be reached, or did not answer within `store_timeout`: passing, and
+    /// nothing about the account.
+    case storeUnreachable(String)
     /// A store operation failed (busy past the timeout, disk full, I/O error).
     case storeFailure(String)
     /// The account cannot use the reset (unknown, not enough methods, no password, locked by admin, expired).
@@ -33,10 +36,11 @@ public enum SSPRError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The new password could not be written; /etc/shadow is unchanged.
     case passwordUpdateFailed(String)
 
-    /// The store failed or could not be reached: nothing about the account, and usually passing.
+    /// The store failed or could not be reached: nothing about the account, and usually passing. (A missing,
+    /// unsafe or damaged store is `storeUnavailable`, which an admin must fix.)
     public var isStoreProblem: Bool {
         switch self {
-        case .storeUnavailable, .storeFailure: return true
+        case .storeUnreachable, .storeFailure: return true
         default: return false
         }
     }
@@ -45,6 +49,7 @@ public enum SSPRError: Error, Equatable, CustomStringConvertible, Sendable {
         switch self {
         case .policyInvalid(let problems): return "policy problems: " + problems.map(\.description).joined(separator: "; ")
         case .storeUnavailable(let m): return "store unavailable: \(m)"
+        case .storeUnreachable(let m): return "store unreachable: \(m)"
         case .storeFailure(let m): return "store failure: \(m)"
         case .notAvailable(let m): return "password reset not available: \(m)"
         case .lockedOut(let until): return "locked out until \(SystemClock.localTime(until))"

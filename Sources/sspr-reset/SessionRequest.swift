@@ -37,7 +37,7 @@ struct SessionRequest {
                 engine = try RecoveryEngine.open(paths: paths, policy: policy, create: false, busyTimeoutMilliseconds: 250,
                                                  storeTimeoutMilliseconds: 1000)
             } catch {
-                if Store.isPostgresURI(policy.store) {
+                if case .storeUnreachable = error {
                     try? cache.record(user: user, due: now + SessionRequest.unreachableRetry, arguments: request.arguments)
                 }
                 return

@@ -29,7 +29,7 @@ struct CLIError: Error, CustomStringConvertible {
         switch error {
         case .notPermitted(let m): self = .notPermitted(m)
         case .invalidInput(let m): self = .failed(m)
-        case .policyInvalid, .storeUnavailable, .storeFailure, .notAvailable, .lockedOut, .system, .hashing,
+        case .policyInvalid, .storeUnavailable, .storeUnreachable, .storeFailure, .notAvailable, .lockedOut, .system, .hashing,
              .conversationFailed, .tooManyAttempts, .passwordFileBusy, .passwordUpdateFailed:
             self = .failed(error.description)
         }

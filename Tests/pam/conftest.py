@@ -7,9 +7,12 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     import crypt
 import os
+import re
 import shutil
+import sqlite3
 import subprocess
 import tempfile
+import uuid
 from pathlib import Path
 
 import pytest
@@ -23,6 +26,61 @@ HELPER = BIN / "sspr-reset"
 # How a stack line names the module: the file and the helper to start.
 MODULE = f"{MODULE_FILE} helper={HELPER}"
 SSPR = BIN / "sspr"
+
+# With SSPR_TEST_POSTGRES (a URI whose role may create databases: `make test-pam` sets it for its second run
+# with Tests/support/pg_cluster.py), every sandbox's policy names a fresh PostgreSQL database as its store.
+PG_BASE = os.environ.get("SSPR_TEST_POSTGRES") or None
+sqlite_only = pytest.mark.skipif(PG_BASE is not None, reason="reads the SQLite store file itself")
+
+
+def pg_psql(sql, uri=None):
+    return subprocess.run(["psql", "-v", "ON_ERROR_STOP=1", "-qAtX", uri or PG_BASE, "-c", sql],
+                          check=True, capture_output=True, text=True).stdout.strip()
+
+
+def pg_new_store():
+    name = "pam_" + uuid.uuid4().hex[:16]
+    pg_psql(f"CREATE DATABASE {name}")
+    return name, PG_BASE.replace("///postgres?", f"///{name}?")
+
+
+STORE_TABLES = ("methods", "questions", "recovery_codes", "passes", "sent_codes", "failures", "lockouts", "audit",
+                "accounts", "password_failures", "outbox", "code_requests")
+
+
+def store_rows(sandbox, sql):
+    """Rows of `sql` (written for SQLite) from the sandbox's store, whichever engine holds it: tuples of ints,
+    text and (SQLite) bytes."""
+    if not sandbox.store_uri:
+        db = sqlite3.connect(str(sandbox.root / "var/lib/sspr/sspr.db"))
+        try:
+            rows = db.execute(sql).fetchall()
+            db.commit()
+            return rows
+        finally:
+            db.close()
+    # The store's own translation, for what these statements use: the column user is quoted there.
+    sql = re.sub(r"\buser\b", '"user"', sql)
+    r = subprocess.run(["psql", "-v", "ON_ERROR_STOP=1", "-qAtX", "-F", "\x1f", sandbox.store_uri, "-c", sql],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, f"psql: {r.stderr}"
+    out = r.stdout
+    return [tuple(int(v) if re.fullmatch(r"-?\d+", v) else v for v in line.split("\x1f")) for line in out.splitlines()]
+
+
+def store_dump(sandbox):
+    """Every row of every table as text, one line each: to show what a call wrote, or that nothing is in clear."""
+    if not sandbox.store_uri:
+        db = sqlite3.connect(str(sandbox.root / "var/lib/sspr/sspr.db"))
+        try:
+            return "\n".join(db.iterdump())
+        finally:
+            db.close()
+    if store_rows(sandbox, "SELECT count(*) FROM pg_tables WHERE tablename = 'sspr_schema'") == [(0,)]:
+        return ""  # no store yet, as an SQLite file that does not exist dumps nothing
+    return "\n".join(f"{table}: {row!r}" for table in STORE_TABLES
+                     for row in store_rows(sandbox, f"SELECT * FROM {table} ORDER BY 1"))
+
 
 # Conversation replies that misbehave, as the driver understands them.
 CONV_ERROR = ("E",)
@@ -54,16 +112,19 @@ def set_password(root, user, password):
 
 
 class Sandbox:
-    def __init__(self, root, driver):
+    def __init__(self, root, driver, store_uri=None):
         self.root = Path(root)
         self.driver = driver
         self.confdir = self.root / "pam.d"
+        self.store_uri = store_uri
 
     @property
     def shadow(self):
         return self.root / "etc" / "shadow"
 
     def policy(self, text):
+        if self.store_uri and "store =" not in text:
+            text = text + ("" if not text or text.endswith("\n") else "\n") + f"store = {self.store_uri}\n"
         (self.root / "etc/security/sspr.conf").write_text(text)
 
     def stack(self, service="login", args="", auth=None, session=True):
@@ -130,11 +191,14 @@ def sandbox(driver):
     for user in ("alice", "bob", "carol", "gina", "hank", "ivan", "judy"):
         if user != "carol":
             set_password(root, user, "Old-password-1")
-    box = Sandbox(root, driver)
+    database, uri = pg_new_store() if PG_BASE else (None, None)
+    box = Sandbox(root, driver, uri)
     box.policy("")
     box.stack()
     yield box
     shutil.rmtree(root, ignore_errors=True)
+    if database:
+        pg_psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
 
 
 class Script:

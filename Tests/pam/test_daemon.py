@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, SSPR, set_password
+from conftest import BIN, SSPR, set_password, store_dump, store_rows
 
 SSPRD = BIN / "ssprd"
 CLIENT = Path(__file__).with_name("varlink_client.py")
@@ -69,10 +69,6 @@ def err(reply):
     return reply.get("error", "").split(".")[-1]
 
 
-def store_dump(sandbox):
-    return subprocess.run(["sqlite3", str(sandbox.root / "var/lib/sspr/sspr.db"), ".dump"], capture_output=True, text=True).stdout
-
-
 def test_user_registers_totp_and_questions(daemon):
     r = daemon.call(ALICE, "GetStatus", "BeginTOTP", 'Authenticate {"password": "Alice-pw-1"}', "BeginTOTP",
                     'ConfirmTOTP {"code": "000000"}', 'ConfirmTOTP {"code": "@"}',
@@ -98,9 +94,7 @@ def notices_tried(sandbox, timeout=10):
     """Waits until ssprd's delivery thread has tried every queued notice once (it is woken by the change that
     queued it; here no mail_command is set, so the attempt fails and the row rests until its backoff)."""
     for _ in range(timeout * 20):
-        r = subprocess.run(["sqlite3", str(sandbox.root / "var/lib/sspr/sspr.db"), "SELECT count(*) FROM outbox WHERE attempts = 0"],
-                           capture_output=True, text=True)
-        if r.stdout.strip() == "0":
+        if store_rows(sandbox, "SELECT count(*) FROM outbox WHERE attempts = 0") == [(0,)]:
             return
         time.sleep(0.05)
     raise AssertionError("ssprd did not try the queued notice")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SSPR, Script, set_password
+from conftest import SSPR, Script, set_password, store_rows
 from test_daemon import Daemon, err
 
 OFFER = "Forgot your password? Type yes to reset it, or press Enter to try again: "
@@ -181,8 +181,7 @@ def test_failed_send_offers_the_other_methods(sandbox):
     sandbox.policy("methods = totp,questions,recovery_code,sms,tap\nsms_command = /bin/false {number}\n")
     # Register the number directly in the store (the sender fails, so registration through it cannot).
     codes = [l.strip() for l in sandbox.sspr("admin", "enroll", "alice", "recovery-codes").stdout.decode().split("\n")[1:] if l.strip()]
-    subprocess.run(["sqlite3", str(sandbox.root / "var/lib/sspr/sspr.db"),
-                    "INSERT INTO methods (user, kind, created, confirmed, destination) VALUES ('alice', 'sms', 1, 1, '+15550100199')"], check=True)
+    store_rows(sandbox, "INSERT INTO methods (user, kind, created, confirmed, destination) VALUES ('alice', 'sms', 1, 1, '+15550100199')")
     script = Script({OFFER: "yes", "Choose a method [1-2]: ": "2", "Recovery code: ": codes[0], "New password: ": NEW, "Retype new password: ": NEW})
     transcript, results = sandbox.pam("alice", script)
     texts = [t for _, t in transcript]

@@ -9,7 +9,6 @@ import json
 import os
 import signal
 import socket
-import sqlite3
 import stat
 import subprocess
 import time
@@ -19,19 +18,15 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from conftest import BIN, SSPR, set_password
+from conftest import BIN, SSPR, set_password, sqlite_only, store_rows
 
 SSPRD = BIN / "ssprd"
 QR_HELPER = Path(__file__).with_name("terminal_qr.py")
 HOST = urllib.parse.quote(socket.gethostname(), safe="")
 
 
-def rows(sandbox, sql, *args):
-    db = sqlite3.connect(str(sandbox.root / "var/lib/sspr/sspr.db"))
-    try:
-        return db.execute(sql, args).fetchall()
-    finally:
-        db.close()
+def rows(sandbox, sql):
+    return store_rows(sandbox, sql)
 
 
 def add_students(sandbox, count):
@@ -277,6 +272,7 @@ def test_check_requires_a_sender_for_enabled_email_and_sms_and_sends_a_test(sand
     assert failing.returncode == 1 and b"problem: --send-test helpdesk@example.com" in failing.stdout
 
 
+@sqlite_only
 def test_check_fails_on_a_store_it_cannot_open(sandbox):
     r = sandbox.sspr("admin", "check", check=False)
     assert r.returncode == 1 and b"problem: store unavailable: store directory" in r.stdout, "no store at all"

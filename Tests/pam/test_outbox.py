@@ -7,7 +7,6 @@ no network, a read-only file system but for ReadWritePaths, no new privileges) r
 through the deliverer that sspr-outbox.path would start, with msmtp to a local SMTP server."""
 import json
 import os
-import sqlite3
 import subprocess
 import threading
 import time
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, Script
+from conftest import BIN, Script, store_dump, store_rows
 from test_email_sms import OFFER, NEW, body, code_in, raw_call, smtp  # noqa: F401 (smtp is a fixture)
 
 SSPRD = BIN / "ssprd"
@@ -40,14 +39,6 @@ def messages(sent):
 
 def outbox(sandbox):
     return json.loads(sandbox.sspr("admin", "outbox", "--json").stdout)
-
-
-def store_dump(sandbox):
-    db = sqlite3.connect(sandbox.root / "var/lib/sspr/sspr.db")
-    try:
-        return "\n".join(db.iterdump())
-    finally:
-        db.close()
 
 
 def test_failed_notice_waits_shows_in_report_and_is_delivered_later(sandbox):
@@ -97,10 +88,7 @@ def test_admin_check_warns_about_notices_waiting_over_an_hour(sandbox):
     sandbox.sspr("admin", "enroll", "alice", "recovery-codes")
     out = sandbox.sspr("admin", "check", check=False).stdout.decode()
     assert "outbox: 1 notice waiting, none over an hour" in out, out
-    db = sqlite3.connect(sandbox.root / "var/lib/sspr/sspr.db")
-    db.execute("UPDATE outbox SET created_at = created_at - 7200")
-    db.commit()
-    db.close()
+    store_rows(sandbox, "UPDATE outbox SET created_at = created_at - 7200")
     out = sandbox.sspr("admin", "check", check=False).stdout.decode()
     assert "warning: 1 notice waiting to be sent, the oldest since" in out, out
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import Script
+from conftest import Script, sqlite_only
 
 OFFER = "Forgot your password? Type yes to reset it, or press Enter to try again: "
 NOT_AVAILABLE = "Password reset is not available for this account."
@@ -261,6 +261,7 @@ def test_module_arguments_override_the_policy(sandbox):
     assert transcript == [], "an unknown argument keeps the module out of the way"
 
 
+@sqlite_only
 def test_missing_store_fails_closed(sandbox):
     # No enrolment: no store at all.
     transcript, results = sandbox.pam("alice", Script({OFFER: "yes"}))

@@ -29,7 +29,7 @@ public enum PostgresStoreSetup {
     public static func connect(uri: String, timeoutMilliseconds: Int) throws(SSPRError) -> PostgresDatabase {
         _ = try check(uri: uri)
         do { return try PostgresDatabase(uri: uri, timeoutMilliseconds: timeoutMilliseconds) } catch {
-            throw .storeUnavailable("store \(uri) is not reachable: \(error.message)")
+            throw .storeUnreachable("store \(uri) is not reachable: \(error.message)")
         }
     }
 

@@ -162,7 +162,7 @@ public final class Store {
     func map(_ error: DatabaseError) -> SSPRError {
         switch error.kind {
         case .damaged: return .storeUnavailable("store \(path) is damaged: \(error.message)")
-        case .unreachable: return .storeUnavailable("store \(path) is not reachable: \(error.message)")
+        case .unreachable: return .storeUnreachable("store \(path) is not reachable: \(error.message)")
         case .busy, .failed: return .storeFailure("\(path): \(error.message)")
         }
     }
