@@ -64,7 +64,7 @@ public final class RegistrationService: @unchecked Sendable {
     /// reload so every call sees one policy from start to end.
     func engine() throws(SSPRError) -> RecoveryEngine {
         let current = loaded.withLockedValue { $0 }
-        if let box = engines.currentValue, box.generation == current.generation { return box.engine }
+        if let box = engines.currentValue, box.generation == current.generation, box.engine.store.isConnected { return box.engine }
         let engine = try RecoveryEngine.open(paths: configuration.paths, policy: current.policy, create: configuration.createStore, clock: clock)
         engines.currentValue = EngineBox(engine, generation: current.generation)
         return engine

@@ -60,6 +60,22 @@ public final class PostgresDatabase: SQLConnection {
     }
     public var host: String { connection.flatMap { PQhost($0) }.map { String(cString: $0) } ?? "?" }
 
+    /// False when the server is known to have gone: it closed the connection or said goodbye (a restart, a
+    /// failover) while the connection sat idle. Costs one poll with no wait. A server that vanished without a
+    /// word is found by the next statement's deadline instead.
+    public var isAlive: Bool {
+        guard let connection, PQstatus(connection) == CONNECTION_OK else { return false }
+        let socket = PQsocket(connection)
+        guard socket >= 0 else { return false }
+        var fd = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        guard poll(&fd, 1, 0) > 0 else { return true }
+        // Something arrived unasked: a notice, or the end. Reading it tells which.
+        if PQconsumeInput(connection) == 0 || PQstatus(connection) != CONNECTION_OK { return false }
+        var probe = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        if poll(&probe, 1, 0) > 0, probe.revents & Int16(POLLHUP | POLLERR) != 0 { return false }
+        return true
+    }
+
     public func execute(_ sql: String) throws(DatabaseError) {
         let conn = try open()
         guard PQsendQuery(conn, sql) == 1 else { throw broken("cannot send") }

@@ -68,6 +68,10 @@ public final class Store {
         }
     }
 
+    /// Whether the connection can still be used: always for SQLite; for PostgreSQL, false once the server is
+    /// known to have closed it (ssprd then opens a new one instead of failing the next call).
+    public var isConnected: Bool { (db as? PostgresDatabase)?.isAlive ?? true }
+
     /// What `sspr admin check` says about the store: the engine, where it is reached, whether the connection
     /// is encrypted, the server's version and the schema version.
     public func summary() throws(SSPRError) -> String {
