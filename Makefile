@@ -3,7 +3,8 @@
 # sspr: build, test, benchmark and install.
 #   make            release build: pam_sspr.so (C, gcc), sspr-reset, sspr, ssprd
 #   make test       everything CI runs (installs Debian build/test dependencies first when run as root)
-#   make bench      figures: engine with 100,000 users, module load cost, one reset split, 100k-line shadow rewrite
+#   make bench      figures: engine with 100,000 users, module load cost, one reset split, 100k-line shadow rewrite,
+#                   TOTP on the fleet store (PostgreSQL) and SQLite, one machine and four at once
 #   make install    DESTDIR=… PREFIX=/usr; the module goes to the multiarch security directory as pam_sspr.so
 
 SHELL := /bin/bash
@@ -101,12 +102,17 @@ test-pam: test-pam-build
 	SSPR_BIN="$(RELEASE_BIN)" SSPR_MODULE="$(abspath $(MODULE))" python3 Tests/support/pg_cluster.py run -- \
 	  python3 -m pytest -q -p no:cacheprovider $(PAM_STORE_TESTS:%=Tests/pam/%.py)
 
-# Figures, never pass/fail (bench/README.md). Runs as root; writes only under /tmp/sspr-bench-*.
+# Figures, never pass/fail (bench/README.md). Runs as root; writes only under /tmp/sspr-bench-* (and block 6's
+# throwaway PostgreSQL server under /tmp/sspr-pg-*).
 BENCH_USERS ?= 100000
 BENCH_PAM_RUNS ?= 200
+# Block 6 (the fleet store) needs a PostgreSQL server: a throwaway one (Tests/support/pg_cluster.py, which exports
+# SSPR_TEST_POSTGRES) runs for the whole bench when the server binaries are installed; without them block 6 is
+# SQLite only.
+BENCH_POSTGRES = $(if $(wildcard /usr/lib/postgresql/*/bin/pg_ctl),python3 Tests/support/pg_cluster.py run --)
 bench: build
 	$(SWIFT) build $(RELEASE) --product sspr-bench
-	"$(RELEASE_BIN)/sspr-bench" --repo "$(CURDIR)" --users $(BENCH_USERS) --shadow-lines $(BENCH_USERS) \
+	$(BENCH_POSTGRES) "$(RELEASE_BIN)/sspr-bench" --repo "$(CURDIR)" --users $(BENCH_USERS) --shadow-lines $(BENCH_USERS) \
 	  --module-bench "$(CURDIR)/bench/pam_load.sh $(RELEASE_BIN) $(abspath $(MODULE)) $(BENCH_PAM_RUNS)"
 	bench/daemon_bench.sh "$(RELEASE_BIN)" 10
 

@@ -33,7 +33,6 @@ final class EngineFixture {
     var tableBytes: [(String, Int64)] = []
 
     static let measuredNames = (1...8).map { "bench\($0)" }
-    static let questionIDs = ["first-street", "childhood-friend", "first-teacher"]
 
     init(repo: String, backgroundUsers: Int) {
         self.backgroundUsers = backgroundUsers
@@ -53,47 +52,11 @@ final class EngineFixture {
 
     var storePath: String { sandbox.paths.path(Policy().store) }
 
-    /// One transaction of set-based INSERTs matching StoreSchema, as enrollment would leave the rows: per user a
-    /// TOTP secret, three questions (hashes precomputed once: hashing 300,000 answers with yescrypt would take
-    /// hours and changes nothing about lookups), ten recovery-code hashes and three audit records.
+    /// The background users (`BackgroundUsers`: one transaction of set-based INSERTs), then the measured
+    /// users through the engine's API.
     func populate() {
         progress("populating \(backgroundUsers) background users")
-        let questionHashes: [String]
-        let codeHash: String
-        do {
-            let slow = try Crypt.makeSetting(prefix: nil, cost: 0)
-            questionHashes = try EngineFixture.questionIDs.map { _ in try Crypt.hash(SecretBytes(copying: "main street"), setting: slow) }
-            codeHash = try Crypt.hash(SecretBytes(copying: "7KQ2MXH4PD"), setting: try Crypt.makeSetting(prefix: "$5$", cost: 1000))
-        } catch {
-            fail("hashing: \(error)")
-        }
-        func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
-        let t = clock.time
-        let n = backgroundUsers
-        let users = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(n))"
-        var sql = "BEGIN IMMEDIATE;\n"
-        sql += "\(users) INSERT INTO methods (user, kind, created, confirmed, secret, last_step) SELECT printf('bg%06d', i), 'totp', \(t), \(t), randomblob(20), -1 FROM n;\n"
-        for kind in ["questions", "recovery_code"] {
-            sql += "\(users) INSERT INTO methods (user, kind, created, confirmed) SELECT printf('bg%06d', i), '\(kind)', \(t), \(t) FROM n;\n"
-        }
-        for (id, hash) in zip(EngineFixture.questionIDs, questionHashes) {
-            let text = catalogue.question(id: id)?.text ?? id
-            sql += "\(users) INSERT INTO questions (user, question_id, question_text, answer_hash) SELECT printf('bg%06d', i), \(quote(id)), \(quote(text)), \(quote(hash)) FROM n;\n"
-        }
-        // Ten codes per user, interleaved by user as generate() would leave them.
-        sql += "\(users), k(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM k WHERE j < 10) INSERT INTO recovery_codes (user, code_hash) SELECT printf('bg%06d', i), \(quote(codeHash)) FROM n, k ORDER BY i, j;\n"
-        sql += "\(users), m(kind) AS (VALUES ('totp'), ('questions'), ('recovery_code')) INSERT INTO audit (at, user, event, method, result, service, tty, rhost, actor, detail) SELECT \(t), printf('bg%06d', i), 'enroll', kind, 'pass', 'sspr', '', '', 'root', '' FROM n, m;\n"
-        sql += "COMMIT;"
-        let started = nowNanoseconds()
-        do {
-            let db = try SQLiteDatabase(path: storePath, create: false)
-            db.setBusyTimeout(milliseconds: 10_000)
-            try db.execute(sql)
-            _ = try db.query("PRAGMA wal_checkpoint(TRUNCATE)")
-        } catch {
-            fail("populating the store: \(error)")
-        }
-        populateSeconds = Double(nowNanoseconds() - started) / 1e9
+        populateSeconds = BackgroundUsers(count: backgroundUsers, time: clock.time, catalogue: catalogue).write(sqlite: storePath)
 
         progress("enrolling \(EngineFixture.measuredNames.count) measured users through RecoveryEngine")
         let context = AuditContext.commandLine
@@ -101,7 +64,7 @@ final class EngineFixture {
             do {
                 let secret = try TOTPMethod.newSecret()
                 try engine.enrollTOTP(user: name, secret: secret, context: context)
-                let answers = EngineFixture.questionIDs.enumerated().map { (j, id) in (id: id, text: "Answer \(i) number \(j)") }
+                let answers = BackgroundUsers.questionIDs.enumerated().map { (j, id) in (id: id, text: "Answer \(i) number \(j)") }
                 try engine.enrollQuestions(user: name, answers: answers.map {
                     QuestionsMethod.Answer(questionID: $0.id, answer: SecretBytes(copying: $0.text))
                 }, catalogue: catalogue, context: context)

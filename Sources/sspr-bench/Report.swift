@@ -36,7 +36,6 @@ struct Samples {
         guard !s.isEmpty else { return .nan }
         return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
-    var p90: Double { percentile(90) }
     var min: Double { sorted.first ?? .nan }
     var max: Double { sorted.last ?? .nan }
     var count: Int { values.count }
@@ -63,12 +62,18 @@ struct Table {
     var rows: [[String]] = []
     var notes: [String] = []
 
-    init(_ title: String) { self.title = title }
+    /// The tail column's percentile: p90 by default; p99 where a figure is about the slow tail of many runs.
+    let tail: Double
 
-    static let header = ["what", "median", "p90", "min..max", "N", "target"]
+    init(_ title: String, tail: Double = 90) {
+        self.title = title
+        self.tail = tail
+    }
+
+    var header: [String] { ["what", "median", "p\(Int(tail))", "min..max", "N", "target"] }
 
     mutating func timing(_ what: String, _ s: Samples, target: String) {
-        rows.append([what, ms(s.median), ms(s.p90), "\(ms(s.min))..\(ms(s.max))", String(s.count), target])
+        rows.append([what, ms(s.median), ms(s.percentile(tail)), "\(ms(s.min))..\(ms(s.max))", String(s.count), target])
     }
 
     mutating func value(_ what: String, _ value: String, n: String = "1", target: String) {
@@ -78,8 +83,8 @@ struct Table {
     mutating func note(_ text: String) { notes.append(text) }
 
     func print() {
-        let all = [Table.header] + rows
-        var widths = [Int](repeating: 0, count: Table.header.count)
+        let all = [header] + rows
+        var widths = [Int](repeating: 0, count: header.count)
         for row in all { for (i, cell) in row.enumerated() { widths[i] = Swift.max(widths[i], cell.count) } }
         Swift.print("")
         Swift.print("== \(title)")
