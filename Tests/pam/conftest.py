@@ -71,7 +71,10 @@ def store_rows(sandbox, sql):
 def store_dump(sandbox):
     """Every row of every table as text, one line each: to show what a call wrote, or that nothing is in clear."""
     if not sandbox.store_uri:
-        db = sqlite3.connect(str(sandbox.root / "var/lib/sspr/sspr.db"))
+        path = sandbox.root / "var/lib/sspr/sspr.db"
+        if not path.exists():
+            return ""  # no store yet
+        db = sqlite3.connect(str(path))
         try:
             return "\n".join(db.iterdump())
         finally:
