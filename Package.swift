@@ -48,13 +48,15 @@ let package = Package(
         systemLibrary("COath", pkgConfig: "liboath", apt: "liboath-dev"),
         systemLibrary("CPWQuality", pkgConfig: "pwquality", apt: "libpwquality-dev"),
         systemLibrary("CQRencode", pkgConfig: "libqrencode", apt: "libqrencode-dev"),
+        // libldap (OpenLDAP) for password_store = ldap: the Password Modify exop with the ppolicy control, TLS.
+        systemLibrary("CLDAP", pkgConfig: "ldap", apt: "libldap-dev"),
         .target(
             name: "SSPRShim", path: "Sources/SSPRShim",
             // libunistring (Unicode case folding + NFC for answers): its headers stay inside the C shim.
             linkerSettings: [.linkedLibrary("unistring")]),
         .target(
             name: "SSPRSystem",
-            dependencies: ["SSPRShim", "CCrypt", "CSQLite", "COath", "CPWQuality"],
+            dependencies: ["SSPRShim", "CCrypt", "CSQLite", "COath", "CPWQuality", "CLDAP"],
             swiftSettings: noImplicitRuntimes),
         .target(name: "SSPRCore", dependencies: ["SSPRSystem"], swiftSettings: noImplicitRuntimes),
         // The protocol between pam_sspr.so and sspr-reset (docs/reset-protocol.md): pure Swift, fuzzed on its own.
