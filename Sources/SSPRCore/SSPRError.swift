@@ -32,6 +32,9 @@ public enum SSPRError: Error, Equatable, CustomStringConvertible, Sendable {
     case passwordFileBusy(String)
     /// The new password could not be written; /etc/shadow is unchanged.
     case passwordUpdateFailed(String)
+    /// The LDAP password store cannot be used now: the server is down or slow, TLS or the reset account's bind
+    /// failed, or its password file is refused. Found before any proof is asked.
+    case directoryUnavailable(String)
 
     public var description: String {
         switch self {
@@ -48,6 +51,7 @@ public enum SSPRError: Error, Equatable, CustomStringConvertible, Sendable {
         case .tooManyAttempts: return "too many attempts"
         case .passwordFileBusy(let m): return "password file busy: \(m)"
         case .passwordUpdateFailed(let m): return "password not changed: \(m)"
+        case .directoryUnavailable(let m): return "password store unavailable: \(m)"
         }
     }
 }

@@ -151,6 +151,21 @@ public final class LDAPConnection {
         return LDAPPasswordModifyResult(code: rc, policyError: error, diagnostic: rc == LDAP_SUCCESS ? "" : diagnostic())
     }
 
+    /// Deletes every value of the attribute `name` of the entry `dn` (an LDAP modify).
+    public func removeAttribute(dn: String, name: String) throws(LDAPError) {
+        var modification = LDAPMod()
+        modification.mod_op = LDAP_MOD_DELETE
+        let type = strdup(name)
+        defer { free(type) }
+        modification.mod_type = type
+        modification.mod_vals.modv_strvals = nil
+        let rc = withUnsafeMutablePointer(to: &modification) { pointer in
+            var list: [UnsafeMutablePointer<LDAPMod>?] = [pointer, nil]
+            return list.withUnsafeMutableBufferPointer { ldap_modify_ext_s(handle, dn, $0.baseAddress, nil, nil) }
+        }
+        guard rc == LDAP_SUCCESS else { throw LDAPError(step: .modify, code: rc, diagnostic: diagnostic()) }
+    }
+
     /// The server's (or libldap's) message for the last failed operation.
     private func diagnostic() -> String {
         var message: UnsafeMutablePointer<CChar>?

@@ -11,6 +11,7 @@ public struct LDAPError: Error, Equatable, CustomStringConvertible, Sendable {
         case bind = "bind"
         case search = "search"
         case passwordModify = "password modify"
+        case modify = "modify"
         case option = "option"
     }
 
