@@ -26,13 +26,10 @@ public final class LDAPConnection {
     private let timeoutSeconds: Int32
 
     public init(uri: String, caFile: String?, timeoutSeconds: Int) throws(LDAPError) {
-        let scheme = uri.prefix(while: { $0 != ":" }).lowercased()
-        switch scheme {
-        case "ldaps": security = .ldaps
-        case "ldap": security = .startTLS
-        case "ldapi": security = .localSocket
-        default: throw LDAPError(step: .connect, code: LDAP_PARAM_ERROR, diagnostic: "the URI must be ldaps://, ldap:// or ldapi://")
+        guard let security = LDAPConnection.security(of: uri) else {
+            throw LDAPError(step: .connect, code: LDAP_PARAM_ERROR, diagnostic: "the URI must be ldaps://, ldap:// or ldapi://")
         }
+        self.security = security
         // One URI only: libldap would try a list in turn, and the policy names one server.
         guard !uri.contains(" "), !uri.contains(",") else {
             throw LDAPError(step: .connect, code: LDAP_PARAM_ERROR, diagnostic: "one URI only")
@@ -47,6 +44,16 @@ public final class LDAPConnection {
     }
 
     deinit { ldap_unbind_ext_s(handle, nil, nil) }
+
+    /// How a connection to `uri` is protected, by its scheme; nil for a scheme sspr does not use.
+    public static func security(of uri: String) -> Security? {
+        switch uri.prefix(while: { $0 != ":" }).lowercased() {
+        case "ldaps": return .ldaps
+        case "ldap": return .startTLS
+        case "ldapi": return .localSocket
+        default: return nil
+        }
+    }
 
     private func configure(caFile: String?) throws(LDAPError) {
         var version = LDAP_VERSION3

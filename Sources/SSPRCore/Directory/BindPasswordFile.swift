@@ -8,7 +8,8 @@ import SSPRSystem
 /// group or others: the spirit of `StorePermissions`. Refusals name the path and what is wrong.
 public enum BindPasswordFile {
     /// The permission check alone (also what `sspr admin check` reports).
-    public static func check(_ path: String) throws(SSPRError) {
+    @discardableResult
+    public static func check(_ path: String) throws(SSPRError) -> FileStatus {
         let status: FileStatus?
         do { status = try FileSystem.status(path) } catch { throw .directoryUnavailable("ldap_bind_password_file: \(error)") }
         guard let status else { throw .directoryUnavailable("ldap_bind_password_file \(path) does not exist") }
@@ -22,6 +23,7 @@ public enum BindPasswordFile {
             throw .directoryUnavailable("ldap_bind_password_file \(path) has mode \(StorePermissions.octal(status.mode)); "
                                         + "group and others must not read or write it (chmod 0600)")
         }
+        return status
     }
 
     /// The password: the file's first line, without its line end. Checked first; the read refuses a symlink.

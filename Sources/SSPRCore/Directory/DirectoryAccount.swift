@@ -21,7 +21,7 @@ public struct DirectoryAccount: Equatable, Sendable {
     /// Why the entry cannot be reset, or nil. slapo-ppolicy marks a locked account with pwdAccountLockedTime
     /// (any value: a lockout, or "000001010000Z" for an administrator's lock); pwdEndTime ends the password's
     /// validity; shadowExpire (days since 1970, as in /etc/shadow) ends the account from that day on.
-    static func state(of entry: LDAPEntry, now: Int64) -> String? {
+    public static func state(of entry: LDAPEntry, now: Int64) -> String? {
         if !entry.values("pwdAccountLockedTime").isEmpty { return "is locked (pwdAccountLockedTime)" }
         if let text = entry.values("shadowExpire").first {
             guard let day = Int64(text) else { return "has an unreadable shadowExpire" }
@@ -36,7 +36,7 @@ public struct DirectoryAccount: Equatable, Sendable {
 
     /// Seconds since 1970 of an LDAP GeneralizedTime in UTC, "YYYYMMDDHHMMSSZ" with an optional fraction
     /// (what slapd writes); nil for any other form.
-    static func generalizedTime(_ text: String) -> Int64? {
+    public static func generalizedTime(_ text: String) -> Int64? {
         let bytes = Array(text.utf8)
         guard bytes.count >= 15, bytes.last == UInt8(ascii: "Z"), bytes[..<14].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
             return nil
