@@ -156,10 +156,10 @@ olcRootDN: {ROOT_DN}
 olcRootPW: {ssha(ROOT_PASSWORD)}
 olcDbDirectory: {self.dbdir}
 olcDbMaxSize: 33554432
-olcAccess: {{0}}to dn.subtree="{people}" attrs=userPassword by dn.exact="{reset}" {self.acl} by self write by anonymous auth by * none
-olcAccess: {{1}}to attrs=userPassword by self write by anonymous auth by * none
-olcAccess: {{2}}to dn.subtree="{people}" by dn.exact="{reset}" read by self read by * none
-olcAccess: {{3}}to * by dn.exact=gidNumber=0+uidNumber=0,cn=peercred,cn=external,cn=auth manage by users read by * none
+olcAccess: to dn.subtree="{people}" attrs=userPassword by dn.exact="{reset}" {self.acl} by self write by anonymous auth by * none
+olcAccess: to attrs=userPassword by self write by anonymous auth by * none
+{self._reset_flag_acl()}olcAccess: to dn.subtree="{people}" by dn.exact="{reset}" read by self read by * none
+olcAccess: to * by dn.exact=gidNumber=0+uidNumber=0,cn=peercred,cn=external,cn=auth manage by users read by * none
 
 dn: olcOverlay={{0}}ppolicy,olcDatabase={{1}}mdb,cn=config
 objectClass: olcOverlayConfig
@@ -167,6 +167,13 @@ objectClass: olcPPolicyConfig
 olcOverlay: {{0}}ppolicy
 olcPPolicyDefault: cn=default,ou=policies,{SUFFIX}
 """
+
+    def _reset_flag_acl(self):
+        """With manage access the server sets pwdReset, and sspr removes it after the write: that takes write
+        access to pwdReset (docs/ldap-writeback.md). The recommended write-only account needs neither."""
+        if self.acl != "manage":
+            return ""
+        return f'olcAccess: to dn.subtree="{PEOPLE}" attrs=pwdReset by dn.exact="{RESET_DN}" write by self read by * none\n'
 
     def _data_ldif(self):
         entries = [f"dn: {SUFFIX}\nobjectClass: dcObject\nobjectClass: organization\ndc: example\no: Example\n"]

@@ -28,7 +28,8 @@ public struct DirectoryConnection {
             try connection.bind(dn: bindDN, password: password)
             return DirectoryConnection(settings: settings, connection: connection)
         } catch {
-            throw .directoryUnavailable("\(uri) as \(bindDN): \(error)")
+            // The error first: the audit keeps a bounded detail.
+            throw .directoryUnavailable("\(error) (\(uri) as \(bindDN))")
         }
     }
 
