@@ -282,9 +282,9 @@ def test_the_policy_refuses_ldap_without_its_keys(sandbox):
     assert "ldap_uri ldap://127.0.0.1:1 uses StartTLS and needs ldap_ca_file" in check
 
 
-def test_a_hostile_user_name_matches_no_other_entry(sandbox, slapd):
-    """The filter escaping against the real server: a local account named like a wildcard finds nothing,
-    where the unescaped filter (uid=*) would have matched every user."""
+def test_a_hostile_user_name_matches_no_other_entry(slapd):
+    """What the filters LDAPFilter builds (DirectoryPolicyTests.theUserNameIsEscapedPerRFC4515) mean to the real
+    server: the escaped `*` and `alice)(uid=*` match nothing, where the unescaped (uid=*) matches every user."""
     from slapd_server import ROOT_DN, ROOT_PASSWORD
     import subprocess
     def count(filter_):
@@ -294,3 +294,22 @@ def test_a_hostile_user_name_matches_no_other_entry(sandbox, slapd):
     assert count("(uid=*)") == 4
     assert count("(uid=\\2a)") == 0
     assert count("(uid=alice\\29\\28uid=\\2a)") == 0
+
+
+def test_a_password_too_young_for_the_directory_ends_the_reset_with_the_code_unspent(sandbox, slapd):
+    """pwdMinAge: the reset account's change counts as the user's own, so a password changed a moment ago may
+    not change again; the user cannot fix that by choosing another, so the reset ends."""
+    slapd.modify("dn: cn=default,ou=policies,dc=example,dc=org\nchangetype: modify\nreplace: pwdMinAge\npwdMinAge: 3600\n")
+    slapd.set_password_as_user("alice", OLD_PASSWORD, "Recent-pass-77x")
+    use_directory(sandbox, slapd)
+    codes = enrol_codes(sandbox, "alice")
+    transcript, results = reset(sandbox, codes[0], PASSWORD)
+    assert results["authenticate"] == PAM_AUTHTOK_ERR
+    assert prompts(transcript) == [OFFER, CODE, NEW, RETYPE]
+    assert errors(transcript) == ["The password was changed too recently to be changed again. Try again later.",
+                                  "Your password was not changed, and the codes you entered were not used up.", HELPDESK]
+    assert slapd.whoami("alice", "Recent-pass-77x")
+    assert codes_left(sandbox, "alice") == 10
+    last = last_audit(sandbox, "alice")
+    assert (last["event"], last["detail"]) == ("reset_failed",
+                                               "the directory refused the change: password too young; proved recovery_code, still usable")

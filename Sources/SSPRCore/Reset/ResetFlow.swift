@@ -7,7 +7,8 @@ import SSPRSystem
 /// Guarantees: after the user says yes, every failure ends the flow with a non-success result and nothing
 /// written; unknown, unregistered, admin-locked, passwordless and expired accounts see the same words and the
 /// same number of prompts; a user sees at most `maximumWrongProofs` wrong proofs in one conversation, and every
-/// proof counts toward the store's lockout.
+/// proof counts toward the store's lockout. With `password_store = ldap`, a directory that cannot be reached,
+/// encrypted or bound to ends the flow before any proof is asked, with the same words for every name.
 public struct ResetFlow {
     public static let maximumWrongProofs = 3
     public static let maximumChoiceErrors = 3
