@@ -57,29 +57,29 @@ public final class LDAPConnection {
 
     private func configure(caFile: String?) throws(LDAPError) {
         var version = LDAP_VERSION3
-        try set(LDAP_OPT_PROTOCOL_VERSION, &version)
+        try set(LDAP_OPT_PROTOCOL_VERSION, &version, "protocol version")
         // LDAP_OPT_OFF is a null pointer.
         guard ldap_set_option(handle, LDAP_OPT_REFERRALS, nil) == LDAP_OPT_SUCCESS else {
             throw LDAPError(step: .option, code: LDAP_OTHER, diagnostic: "referrals")
         }
         var timeout = timeval(tv_sec: Int(timeoutSeconds), tv_usec: 0)
-        try set(LDAP_OPT_NETWORK_TIMEOUT, &timeout)
-        try set(LDAP_OPT_TIMEOUT, &timeout)
+        try set(LDAP_OPT_NETWORK_TIMEOUT, &timeout, "network timeout")
+        try set(LDAP_OPT_TIMEOUT, &timeout, "timeout")
         guard security != .localSocket else { return }
         if let caFile {
             let rc = caFile.withCString { ldap_set_option(handle, LDAP_OPT_X_TLS_CACERTFILE, $0) }
             guard rc == LDAP_OPT_SUCCESS else { throw LDAPError(step: .option, code: rc, diagnostic: "CA file") }
         }
         var demand = sspr_ldap_tls_demand
-        try set(LDAP_OPT_X_TLS_REQUIRE_CERT, &demand)
+        try set(LDAP_OPT_X_TLS_REQUIRE_CERT, &demand, "TLS certificate required")
         // Last: the new context is built from the options above (0: a client context).
         var client: Int32 = 0
-        try set(LDAP_OPT_X_TLS_NEWCTX, &client)
+        try set(LDAP_OPT_X_TLS_NEWCTX, &client, "new TLS context (is the CA file readable?)")
     }
 
-    private func set<T>(_ option: Int32, _ value: inout T) throws(LDAPError) {
+    private func set<T>(_ option: Int32, _ value: inout T, _ name: String) throws(LDAPError) {
         let rc = withUnsafePointer(to: &value) { ldap_set_option(handle, option, $0) }
-        guard rc == LDAP_OPT_SUCCESS else { throw LDAPError(step: .option, code: rc, diagnostic: "option \(option)") }
+        guard rc == LDAP_OPT_SUCCESS else { throw LDAPError(step: .option, code: rc, diagnostic: name) }
     }
 
     /// Connects now, so an unreachable server or a bad certificate shows here and not at the first operation.
