@@ -32,6 +32,8 @@ public struct LDAPError: Error, Equatable, CustomStringConvertible, Sendable {
     }
 
     public var description: String {
+        // ldap_set_option says only -1; its result code text ("Can't contact LDAP server") would mislead.
+        if step == .option { return "LDAP option \(diagnostic) could not be set (\(code))" }
         let text = String(cString: ldap_err2string(code))
         return "LDAP \(step.rawValue) failed: \(text) (\(code))" + (diagnostic.isEmpty ? "" : ": \(diagnostic)")
     }

@@ -11,8 +11,9 @@ extension AdminCheck {
         let settings = policy.ldap
         // Missing keys are policy problems already; nothing more to try without them.
         guard let uri = settings.uri, let bindDN = settings.bindDN, let file = settings.bindPasswordFile else { return }
-        let tls = LDAPConnection.security(of: uri)?.rawValue ?? "unknown scheme"
-        ok("password store: ldap \(uri), \(tls)" + (settings.caFile.map { ", CA \(paths.path($0))" } ?? ""))
+        let security = LDAPConnection.security(of: uri)
+        let ca = security == .localSocket ? nil : settings.caFile.map { ", CA \(paths.path($0))" }
+        ok("password store: ldap \(uri), \(security?.rawValue ?? "unknown scheme")" + (ca ?? ""))
         do {
             let status = try BindPasswordFile.check(paths.path(file))
             ok("ldap_bind_password_file \(paths.path(file)) (owner root, mode 0\(String(status.mode, radix: 8)))")

@@ -82,9 +82,9 @@ def reset(sandbox, code, *passwords, user="alice"):
     return sandbox.pam(user, Script({OFFER: "yes", CODE: code, NEW: new, RETYPE: lambda _: current["pw"]}))
 
 
-@pytest.mark.parametrize("scheme", ["ldap", "ldaps"])
+@pytest.mark.parametrize("scheme", ["ldap", "ldaps", "ldapi"])
 def test_a_reset_writes_the_directory_and_leaves_shadow_alone(sandbox, slapd, scheme):
-    use_directory(sandbox, slapd, uri=slapd.ldap_uri if scheme == "ldap" else slapd.ldaps_uri)
+    use_directory(sandbox, slapd, uri={"ldap": slapd.ldap_uri, "ldaps": slapd.ldaps_uri, "ldapi": slapd.ldapi_uri}[scheme])
     codes = enrol_codes(sandbox, "alice")
     shadow = sandbox.shadow.read_bytes()
     transcript, results = reset(sandbox, codes[0], PASSWORD)
@@ -223,6 +223,15 @@ def test_a_certificate_from_another_ca_ends_the_reset_before_any_proof(sandbox, 
     transcript, results = sandbox.pam("alice", Script({OFFER: "yes"}))
     detail = assert_not_available_now(sandbox, transcript, results, codes)
     assert ("StartTLS failed" if scheme == "ldap" else "connect failed") in detail, detail
+
+
+def test_a_missing_ca_file_ends_the_reset_before_any_proof(sandbox, slapd):
+    use_directory(sandbox, slapd)
+    (sandbox.root / CA.lstrip("/")).unlink()
+    codes = enrol_codes(sandbox, "alice")
+    transcript, results = sandbox.pam("alice", Script({OFFER: "yes"}))
+    detail = assert_not_available_now(sandbox, transcript, results, codes)
+    assert "new TLS context" in detail, detail
 
 
 def test_a_password_file_others_can_read_is_refused(sandbox, slapd):
