@@ -7,6 +7,7 @@ no pwdReset is left behind, and a directory that cannot be used ends the reset b
 import json
 import os
 import shutil
+import signal
 import socket
 import sys
 import time
@@ -15,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, Script
-from stress_support import PAM_AUTHINFO_UNAVAIL, PAM_AUTH_ERR, PAM_AUTHTOK_ERR, PAM_MAXTRIES, PAM_SUCCESS, required_stack
+from stress_support import (PAM_AUTHINFO_UNAVAIL, PAM_AUTH_ERR, PAM_AUTHTOK_ERR, PAM_MAXTRIES, PAM_SUCCESS, PamRun,
+                            required_stack)
 
 sys.path.insert(0, str(REPO / "Tests" / "support"))
 from slapd_server import OLD_PASSWORD, PEOPLE, RESET_DN, RESET_PASSWORD, slapd, slapd_manage  # noqa: E402,F401
@@ -204,7 +206,31 @@ def test_a_server_that_never_answers_is_bounded_by_ldap_timeout(sandbox, slapd):
         transcript, results = sandbox.pam("alice", Script({OFFER: "yes"}))
         elapsed = time.monotonic() - started
     assert_not_available_now(sandbox, transcript, results, codes)
-    assert elapsed < 10, elapsed
+    assert 1.5 < elapsed < 6, elapsed  # ended by the 2 s timeout, not by anything else
+
+
+def test_a_directory_frozen_during_the_proofs_costs_no_proof(sandbox, slapd):
+    """slapd answers the account check, then stops answering (SIGSTOP) while the user types the new password:
+    the connect before the spend times out after ldap_timeout, nothing is spent, the password is unchanged."""
+    use_directory(sandbox, slapd)
+    codes = enrol_codes(sandbox, "alice")
+    r = PamRun(sandbox.driver, sandbox.confdir, "login", "alice")
+    assert r.answer({OFFER: "yes", CODE: codes[0], NEW: PASSWORD}, until=RETYPE) == RETYPE, r.transcript
+    os.kill(slapd.proc.pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        r.reply(PASSWORD)
+        results = r.finish()
+        elapsed = time.monotonic() - started
+    finally:
+        os.kill(slapd.proc.pid, signal.SIGCONT)
+    assert results["authenticate"] == PAM_AUTHINFO_UNAVAIL
+    assert errors(r.transcript) == ["Your password could not be changed. Nothing was changed; try again later.", HELPDESK]
+    assert 1.5 < elapsed < 6, elapsed
+    assert codes_left(sandbox, "alice") == 10
+    assert slapd.whoami("alice", OLD_PASSWORD)
+    last = last_audit(sandbox, "alice")
+    assert last["event"] == "reset_failed" and last["detail"].endswith("proved recovery_code, still usable"), last
 
 
 def test_a_wrong_reset_account_password_ends_the_reset_before_any_proof(sandbox, slapd):
