@@ -202,13 +202,16 @@ olcPPolicyDefault: cn=default,ou=policies,{SUFFIX}
 
     def start(self):
         urls = f"{self.ldap_uri}/ {self.ldaps_uri}/ {self.ldapi_uri}/"
-        # -d 0: foreground, no debug output; the test owns the process and kills it at teardown.
-        self.proc = subprocess.Popen([SLAPD, "-d", "0", "-h", urls, "-F", str(self.confdir)],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # -d 0: foreground, no debug output; the test owns the process and kills it at teardown. What it says
+        # goes to a file (a pipe nobody reads could fill and stop it).
+        log = self.dir / "slapd.log"
+        with open(log, "wb") as out:
+            self.proc = subprocess.Popen([SLAPD, "-d", "0", "-h", urls, "-F", str(self.confdir)],
+                                         stdout=subprocess.DEVNULL, stderr=out)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"slapd exited: {self.proc.stderr.read().decode(errors='replace')}")
+                raise RuntimeError(f"slapd exited: {log.read_text(errors='replace')}")
             if self.whoami_dn(RESET_DN, RESET_PASSWORD).returncode == 0:
                 return self
             time.sleep(0.1)
@@ -222,8 +225,6 @@ olcPPolicyDefault: cn=default,ou=policies,{SUFFIX}
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        if self.proc:
-            self.proc.stderr.close()
         self.proc = None
 
     # Clients: ldap-utils over the ldapi socket (no TLS needed there), simple binds.
