@@ -50,13 +50,15 @@ let package = Package(
         systemLibrary("CQRencode", pkgConfig: "libqrencode", apt: "libqrencode-dev"),
         // libpq, PostgreSQL's reference client: the fleet store (`store = postgresql://…`).
         systemLibrary("CPostgres", pkgConfig: "libpq", apt: "libpq-dev"),
+        // libldap (OpenLDAP) for password_store = ldap: the Password Modify exop with the ppolicy control, TLS.
+        systemLibrary("CLDAP", pkgConfig: "ldap", apt: "libldap-dev"),
         .target(
             name: "SSPRShim", path: "Sources/SSPRShim",
             // libunistring (Unicode case folding + NFC for answers): its headers stay inside the C shim.
             linkerSettings: [.linkedLibrary("unistring")]),
         .target(
             name: "SSPRSystem",
-            dependencies: ["SSPRShim", "CCrypt", "CSQLite", "COath", "CPWQuality", "CPostgres"],
+            dependencies: ["SSPRShim", "CCrypt", "CSQLite", "COath", "CPWQuality", "CPostgres", "CLDAP"],
             swiftSettings: noImplicitRuntimes),
         .target(name: "SSPRCore", dependencies: ["SSPRSystem"], swiftSettings: noImplicitRuntimes),
         // The protocol between pam_sspr.so and sspr-reset (docs/reset-protocol.md): pure Swift, fuzzed on its own.

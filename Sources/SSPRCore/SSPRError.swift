@@ -35,12 +35,16 @@ public enum SSPRError: Error, Equatable, CustomStringConvertible, Sendable {
     case passwordFileBusy(String)
     /// The new password could not be written; /etc/shadow is unchanged.
     case passwordUpdateFailed(String)
+    /// The LDAP password store cannot be used now: the server is down or slow, TLS or the reset account's bind
+    /// failed, or its password file is refused. Found before any proof is asked.
+    case directoryUnavailable(String)
 
-    /// The store failed or could not be reached: nothing about the account, and usually passing. (A missing,
-    /// unsafe or damaged store is `storeUnavailable`, which an admin must fix.)
+    /// The store, or the directory the password is written to, failed or could not be reached: nothing about
+    /// the account, and usually passing. (A missing, unsafe or damaged store is `storeUnavailable`, which an
+    /// admin must fix.)
     public var isStoreProblem: Bool {
         switch self {
-        case .storeUnreachable, .storeFailure: return true
+        case .storeUnreachable, .storeFailure, .directoryUnavailable: return true
         default: return false
         }
     }
@@ -61,6 +65,7 @@ public enum SSPRError: Error, Equatable, CustomStringConvertible, Sendable {
         case .tooManyAttempts: return "too many attempts"
         case .passwordFileBusy(let m): return "password file busy: \(m)"
         case .passwordUpdateFailed(let m): return "password not changed: \(m)"
+        case .directoryUnavailable(let m): return "password store unavailable: \(m)"
         }
     }
 }

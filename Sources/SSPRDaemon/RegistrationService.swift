@@ -116,7 +116,8 @@ public final class RegistrationService: @unchecked Sendable {
         case .lockedOut(let until): return RegistrationError.lockedOut.reply(["until": .number(Double(until))])
         // The reason (for logs) stays in the daemon; the caller learns only that an admin must look.
         case .notAvailable: return RegistrationError.notAvailable.reply()
-        case .policyInvalid, .system, .hashing, .conversationFailed, .tooManyAttempts, .passwordFileBusy, .passwordUpdateFailed:
+        case .policyInvalid, .system, .hashing, .conversationFailed, .tooManyAttempts, .passwordFileBusy, .passwordUpdateFailed,
+             .directoryUnavailable:
             return RegistrationError.internalError.reply()
         }
     }

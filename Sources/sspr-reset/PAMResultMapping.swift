@@ -32,7 +32,7 @@ enum PAMResultMapping {
     static func code(for error: SSPRError) -> Int32 {
         switch error {
         case .policyInvalid: return PAMResult.ignore
-        case .storeUnavailable, .storeUnreachable, .storeFailure: return PAMResult.authInfoUnavailable
+        case .storeUnavailable, .storeUnreachable, .storeFailure, .directoryUnavailable: return PAMResult.authInfoUnavailable
         case .notAvailable, .invalidInput, .notPermitted: return PAMResult.authError
         case .lockedOut, .tooManyAttempts: return PAMResult.maxTries
         case .system, .hashing: return PAMResult.systemError

@@ -76,6 +76,7 @@ struct AdminCheck: ParsableCommand {
         }
 
         checkPasswordQuality(paths: paths, problem: problem, ok: ok)
+        checkPasswordStore(policy: policy, paths: paths, problem: problem, ok: ok)
         SenderCheck(policy: policy, paths: paths).run(sendTestTo: sendTest, problem: problem, warning: warning, ok: ok)
         checkPAMStack(paths: paths, policy: policy, warning: warning, ok: ok)
 

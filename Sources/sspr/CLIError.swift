@@ -30,7 +30,7 @@ struct CLIError: Error, CustomStringConvertible {
         case .notPermitted(let m): self = .notPermitted(m)
         case .invalidInput(let m): self = .failed(m)
         case .policyInvalid, .storeUnavailable, .storeUnreachable, .storeFailure, .notAvailable, .lockedOut, .system, .hashing,
-             .conversationFailed, .tooManyAttempts, .passwordFileBusy, .passwordUpdateFailed:
+             .conversationFailed, .tooManyAttempts, .passwordFileBusy, .passwordUpdateFailed, .directoryUnavailable:
             self = .failed(error.description)
         }
     }

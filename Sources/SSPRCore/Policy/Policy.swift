@@ -32,6 +32,14 @@ public struct Policy: Equatable, Sendable {
         case warn
     }
 
+    /// Where a reset writes the new password (`password_store`).
+    public enum PasswordStore: String, Equatable, Sendable {
+        /// /etc/shadow, hashed with libcrypt (`ShadowPasswordChange`).
+        case shadow
+        /// An LDAP directory, through the Password Modify extended operation (`DirectoryConnection`).
+        case ldap
+    }
+
     public var enabled: Enabled = .all
     /// E-mail and SMS are opt-in: each needs a sender that works on this machine (`sspr admin check
     /// --send-test`), so the default lists only the methods that work everywhere.
@@ -85,6 +93,9 @@ public struct Policy: Equatable, Sendable {
     public var storeTimeout: Int64 = 3
     /// Audit records older than this many days are pruned; 0 keeps them all.
     public var auditDays = 400
+    public var passwordStore: PasswordStore = .shadow
+    /// The directory's address and the reset account, for `password_store = ldap` (the `ldap_*` keys).
+    public var ldap = DirectorySettings()
 
     public init() {}
 

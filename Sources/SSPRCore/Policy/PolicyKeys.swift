@@ -5,7 +5,10 @@
 enum PolicyKeys {
     typealias Apply = @Sendable (inout Policy, String) -> String?
 
-    static let table: [String: Apply] = [
+    /// Every key: the general ones below and the directory's (`PolicyKeys+Directory.swift`).
+    static let table: [String: Apply] = generalTable.merging(directoryTable) { general, _ in general }
+
+    static let generalTable: [String: Apply] = [
         "enabled": { p, v in
             switch v {
             case "all": p.enabled = .all

@@ -89,6 +89,7 @@ public enum PolicyLoader {
             problems.append(PolicyProblem(source: source, line: nil,
                 message: "methods_required = 2 needs at least two methods besides tap"))
         }
+        problems += directoryProblems(p).map { PolicyProblem(source: source, line: nil, message: $0) }
         return problems
     }
 

@@ -13,10 +13,12 @@ public struct PasswordChange {
     public let paths: SystemPaths
     public let policy: Policy
     public let user: String
-    public let uid: UInt32
-    /// The hash read when the flow began; the write aborts if shadow no longer holds it.
-    public let currentHash: String
+    /// /etc/shadow (with the hash read when the flow began: the write aborts if shadow no longer holds it) or
+    /// the directory entry (`PasswordChange+Directory.swift`).
+    public let target: PasswordTarget
     let quality: PasswordQuality
+
+    public var uid: UInt32 { target.uid }
 
     /// The longest password libcrypt will hash (CRYPT_MAX_PASSPHRASE_SIZE, 512, counts the terminating NUL).
     public static let maximumPasswordBytes = 511
@@ -25,7 +27,7 @@ public struct PasswordChange {
     /// that cannot be loaded, libpwquality refuses every password ("error loading dictionary"): then the
     /// dictionary check is turned off for this reset only, every other rule of pwquality.conf still applies,
     /// and a warning goes to the log (`sspr admin check` reports it as a problem).
-    public static func prepare(paths: SystemPaths, policy: Policy, user: String, account: ShadowAccountCheck.Result,
+    public static func prepare(paths: SystemPaths, policy: Policy, user: String, target: PasswordTarget,
                                conversation: ResetConversation) -> PasswordChange {
         let quality = PasswordQuality(configPath: paths.pwquality)
         if let failure = quality.dictionaryFailure() {
@@ -33,8 +35,7 @@ public struct PasswordChange {
             conversation.log(.warning, "password quality: \(failure) (dictpath \(quality.dictionaryPath ?? "default")); "
                              + "resets check every rule but the dictionary until it is installed (cracklib-runtime)")
         }
-        return PasswordChange(paths: paths, policy: policy, user: user, uid: account.uid, currentHash: account.hash,
-                              quality: quality)
+        return PasswordChange(paths: paths, policy: policy, user: user, target: target, quality: quality)
     }
 
     /// Asks for the new password until one is acceptable (`ResetFlow.passwordTries` tries).
@@ -66,8 +67,10 @@ public struct PasswordChange {
                 try conversation.show([ResetMessages.badPassword(reason)], asError: true)
                 continue
             }
-            let reused = Crypt.verify(first, against: currentHash) || ((try? history.contains(user: user, password: first)) ?? false)
-            if reused {
+            // The `remember` history and the current hash are shadow's; a directory keeps its own history
+            // (pwdInHistory) and refuses a reused password at the write, which asks again.
+            if let currentHash = target.shadowHash,
+               Crypt.verify(first, against: currentHash) || ((try? history.contains(user: user, password: first)) ?? false) {
                 try conversation.show([ResetMessages.passwordReused], asError: true)
                 continue
             }
@@ -83,6 +86,9 @@ public struct PasswordChange {
         /// Hashing, the store or the shadow write failed. `proofsKept` is false only when the proofs were spent
         /// and could not be given back.
         case failed(SSPRError, proofsKept: Bool)
+        /// The directory's password policy refused the password (the proofs were given back unless
+        /// `proofsKept` is false); when the user can fix it, the flow asks for another.
+        case refused(DirectoryRefusal, proofsKept: Bool)
     }
 
     /// Hashes `password`, spends `claims`, writes /etc/shadow. On any failure /etc/shadow is byte-identical.
@@ -95,24 +101,30 @@ public struct PasswordChange {
     /// loses that proof. The other order (write, then spend), or one store transaction held open across the
     /// write, would leave the proof usable after a completed reset whenever the process died or the commit
     /// failed in between, and would hold the store's write lock through the shadow lock's 15 s wait.
+    ///
+    /// In the directory (`password_store = ldap`) the order is the same: connect and bind, spend, Password
+    /// Modify, give back when it fails (`commitToDirectory`).
     public func commit(_ password: SecretBytes, spending claims: [ProofClaim], engine: RecoveryEngine,
                        conversation: ResetConversation) throws(CommitFailure) {
+        switch target {
+        case .shadow(let account):
+            try commitToShadow(password, currentHash: account.hash, spending: claims, engine: engine, conversation: conversation)
+        case .directory(let account):
+            try commitToDirectory(password, account: account, spending: claims, engine: engine, conversation: conversation)
+        }
+    }
+
+    private func commitToShadow(_ password: SecretBytes, currentHash: String, spending claims: [ProofClaim],
+                                engine: RecoveryEngine, conversation: ResetConversation) throws(CommitFailure) {
         let shadow = ShadowPasswordChange(paths: paths, remember: policy.remember)
         let newHash: String
         do { newHash = try shadow.hash(password) } catch { throw .failed(PasswordChange.map(error), proofsKept: true) }
-        let spentOrNil: SpentProofs?
-        do { spentOrNil = try engine.spend(claims, user: user) } catch { throw .failed(error, proofsKept: true) }
-        guard let spent = spentOrNil else { throw .proofUsedMeanwhile }
+        let spent = try spend(claims, engine: engine)
         let outcome: ShadowPasswordChange.Outcome
         do {
             outcome = try shadow.apply(user: user, uid: uid, expectedCurrentHash: currentHash, newHash: newHash, today: ShadowDay.today())
         } catch {
-            var kept = true
-            do { try engine.giveBack(spent, user: user) } catch let giveBackError {
-                kept = false
-                conversation.log(.error, "proofs of \(user) spent by a reset that wrote nothing, and not given back: \(giveBackError)")
-            }
-            throw .failed(PasswordChange.map(error), proofsKept: kept)
+            throw .failed(PasswordChange.map(error), proofsKept: giveBack(spent, engine: engine, conversation: conversation))
         }
         // The password is changed from here on: the follow-ups are logged when they fail, never undone.
         if let failure = outcome.historyFailure {
@@ -121,6 +133,23 @@ public struct PasswordChange {
         if case .failure(let failure) = outcome.faillock {
             conversation.log(.warning, "pam_faillock tally of \(user) not reset: \(failure)")
         }
+    }
+
+    /// Spends every claim in one store transaction that re-checks each is still unspent.
+    func spend(_ claims: [ProofClaim], engine: RecoveryEngine) throws(CommitFailure) -> SpentProofs {
+        let spentOrNil: SpentProofs?
+        do { spentOrNil = try engine.spend(claims, user: user) } catch { throw .failed(error, proofsKept: true) }
+        guard let spent = spentOrNil else { throw .proofUsedMeanwhile }
+        return spent
+    }
+
+    /// Gives back proofs spent by a write that wrote nothing; false (and logged) when that failed too.
+    func giveBack(_ spent: SpentProofs, engine: RecoveryEngine, conversation: ResetConversation) -> Bool {
+        do { try engine.giveBack(spent, user: user) } catch {
+            conversation.log(.error, "proofs of \(user) spent by a reset that wrote nothing, and not given back: \(error)")
+            return false
+        }
+        return true
     }
 
     private static func map(_ error: ShadowUpdateError) -> SSPRError {

@@ -7,7 +7,8 @@ import SSPRSystem
 /// Guarantees: after the user says yes, every failure ends the flow with a non-success result and nothing
 /// written; unknown, unregistered, admin-locked, passwordless and expired accounts see the same words and the
 /// same number of prompts; a user sees at most `maximumWrongProofs` wrong proofs in one conversation, and every
-/// proof counts toward the store's lockout.
+/// proof counts toward the store's lockout. With `password_store = ldap`, a directory that cannot be reached,
+/// encrypted or bound to ends the flow before any proof is asked, with the same words for every name.
 public struct ResetFlow {
     public static let maximumWrongProofs = 3
     public static let maximumChoiceErrors = 3
@@ -45,16 +46,24 @@ public struct ResetFlow {
         try? engine.audit.record(.offer, user: sanitisedName(user), result: "yes", context: context, at: engine.now)
 
         let plan: ResetPlan
-        let account: ShadowAccountCheck.Result
+        let target: PasswordTarget
         do throws(SSPRError) {
             if let requiredUID, engine.accounts.account(named: user)?.uid != requiredUID {
                 throw SSPRError.notAvailable("not the caller's own account")
             }
+            // The directory (password_store = ldap) is reached and bound before anything that depends on the
+            // user: down, slow, TLS or the reset account failing, every name hears the same words, and no proof
+            // is asked for a password that could not be written.
+            let directory = policy.passwordStore == .ldap ? try DirectoryConnection.open(policy.ldap, paths: paths) : nil
             plan = try engine.plan(for: user, context: context)
-            account = try ShadowAccountCheck.check(user: user, paths: paths)
+            target = try checkAccount(user: user, directory: directory, now: engine.now)
         } catch {
             switch error {
             case .lockedOut(let until): try tellLocked(until, conversation)
+            case .directoryUnavailable:
+                conversation.log(.error, "reset for \(sanitisedName(user)) not available right now: \(error)")
+                try? engine.resetNotCompleted(user: sanitisedName(user), abandoned: false, reason: "\(error)", proved: [], context: context)
+                try conversation.show([ResetMessages.notAvailableNow] + helpdeskLines, asError: true)
             default:
                 conversation.log(.notice, "reset for \(sanitisedName(user)) not available: \(error)")
                 try tellNotAvailable(conversation, because: error)
@@ -64,7 +73,7 @@ public struct ResetFlow {
 
         // The password checks are set up before any proof is asked: a checker that would refuse every password
         // (no cracklib dictionary) is dealt with now, not after the user has proved who they are.
-        let change = PasswordChange.prepare(paths: paths, policy: policy, user: user, account: account, conversation: conversation)
+        let change = PasswordChange.prepare(paths: paths, policy: policy, user: user, target: target, conversation: conversation)
         var progress = ResetProgress()
         let newPassword: SecretBytes
         var keyrings = KeyringsToMove()
@@ -72,10 +81,7 @@ public struct ResetFlow {
             try proveIdentity(user: user, plan: plan, engine: engine, conversation: conversation, progress: &progress)
             // What the old password also locks is said now, before a new one is asked (and nothing spent).
             keyrings = try checkHome(user: user, engine: engine, conversation: conversation, progress: &progress)
-            progress.stage = .choosingPassword
-            newPassword = try choosePassword(change, conversation: conversation, progress: &progress)
-            progress.stage = .writing
-            try commit(newPassword, change: change, engine: engine, conversation: conversation, progress: &progress)
+            newPassword = try chooseAndCommit(change, engine: engine, conversation: conversation, progress: &progress)
         } catch {
             // The store failing (a fleet's server gone or too slow) mid-way: the user hears it is a passing
             // problem; nothing was spent (the spend is the commit's, and a failed commit says so itself).
@@ -143,6 +149,36 @@ public struct ResetFlow {
         }
     }
 
+    /// /etc/shadow's entry, or with a directory, the user's entry there (both refuse locked and expired accounts).
+    private func checkAccount(user: String, directory: DirectoryConnection?, now: Int64) throws(SSPRError) -> PasswordTarget {
+        guard let directory else { return .shadow(try ShadowAccountCheck.check(user: user, paths: paths)) }
+        return .directory(try DirectoryAccount.check(user: user, directory: directory, paths: paths, now: now))
+    }
+
+    /// Asks for the new password and writes it. A password the directory's policy refuses for a reason the user
+    /// can fix (too short, quality, history) is explained and asked for again, the proofs unspent, up to
+    /// `passwordTries` writes; then the reset ends as when the local checks refuse every try.
+    private func chooseAndCommit(_ change: PasswordChange, engine: RecoveryEngine, conversation: ResetConversation,
+                                 progress: inout ResetProgress) throws(SSPRError) -> SecretBytes {
+        var refused = 0
+        while true {
+            progress.stage = .choosingPassword
+            let password = try choosePassword(change, conversation: conversation, progress: &progress)
+            progress.stage = .writing
+            guard let refusal = try commit(password, change: change, engine: engine, conversation: conversation,
+                                           progress: &progress) else { return password }
+            password.wipe()
+            refused += 1
+            if refused >= ResetFlow.passwordTries {
+                progress.reason = refusal.reason
+                try conversation.show([refusal.message, ResetMessages.tooManyAttempts, ResetMessages.nothingUsedUp] + helpdeskLines,
+                                      asError: true)
+                throw .tooManyAttempts
+            }
+            try conversation.show([refusal.message], asError: true)
+        }
+    }
+
     /// The new password; after the last refused one the user hears that nothing was used up.
     private func choosePassword(_ change: PasswordChange, conversation: ResetConversation,
                                 progress: inout ResetProgress) throws(SSPRError) -> SecretBytes {
@@ -158,10 +194,12 @@ public struct ResetFlow {
     }
 
     /// Spends the proofs and writes the password (`PasswordChange.commit`), telling the user when it fails.
+    /// Returns the directory's refusal when the user can fix it (nothing said yet, proofs given back).
     private func commit(_ newPassword: SecretBytes, change: PasswordChange, engine: RecoveryEngine,
-                        conversation: ResetConversation, progress: inout ResetProgress) throws(SSPRError) {
+                        conversation: ResetConversation, progress: inout ResetProgress) throws(SSPRError) -> DirectoryRefusal? {
         do throws(PasswordChange.CommitFailure) {
             try change.commit(newPassword, spending: progress.claims, engine: engine, conversation: conversation)
+            return nil
         } catch {
             switch error {
             case .proofUsedMeanwhile:
@@ -175,6 +213,13 @@ public struct ResetFlow {
                 try? conversation.show([failure.isStoreProblem ? ResetMessages.notAvailableNow : ResetMessages.resetFailed]
                                        + helpdeskLines, asError: true)
                 throw failure
+            case .refused(let refusal, let kept):
+                progress.proofsKept = kept
+                conversation.log(.notice, "reset for \(sanitisedName(change.user)): \(refusal.reason)")
+                if refusal.userCanFix && kept { return refusal }
+                progress.reason = refusal.reason
+                try? conversation.show([refusal.message] + (kept ? [ResetMessages.nothingUsedUp] : []) + helpdeskLines, asError: true)
+                throw .passwordUpdateFailed(refusal.reason)
             }
         }
     }

@@ -8,7 +8,7 @@ import SSPRSystem
 public enum ResetMessages {
     public static var offer: String { translated("Forgot your password? Type yes to reset it, or press Enter to try again: ") }
     public static var notAvailable: String { translated("Password reset is not available for this account.") }
-    /// The store (or the directory the password is written to) cannot be reached: a passing problem.
+    /// The store or the LDAP directory cannot be reached or used: a passing problem, nothing about the account.
     public static var notAvailableNow: String { translated("Password reset is not available right now.") }
     public static func lockedUntil(_ localTime: String) -> String {
         translated("Password reset is locked until {time}.", ["time": localTime])
@@ -43,6 +43,14 @@ public enum ResetMessages {
     public static func passwordTooLong(_ bytes: Int) -> String {
         translated("The password is longer than {bytes} bytes", ["bytes": String(bytes)])
     }
+    /// The directory's password policy (slapo-ppolicy) refused the password; shown after "BAD PASSWORD: ".
+    public static var directoryTooShort: String { translated("The password is shorter than the directory's password policy allows") }
+    public static var directoryTooLong: String { translated("The password is longer than the directory's password policy allows") }
+    public static var directoryQuality: String { translated("The password does not meet the directory's password quality rules") }
+    public static var directoryTooYoung: String {
+        translated("The password was changed too recently to be changed again. Try again later.")
+    }
+    public static var directoryLocked: String { translated("The account is locked in the directory.") }
     public static var passwordReused: String { translated("Password has been already used. Choose another.") }
     public static var resetDone: String { translated("Your password has been reset.") }
     public static var loginAgain: String { translated("Log in with your new password.") }
