@@ -225,7 +225,8 @@ def test_a_directory_frozen_during_the_proofs_costs_no_proof(sandbox, slapd):
     finally:
         os.kill(slapd.proc.pid, signal.SIGCONT)
     assert results["authenticate"] == PAM_AUTHINFO_UNAVAIL
-    assert errors(r.transcript) == ["Your password could not be changed. Nothing was changed; try again later.", HELPDESK]
+    # A directory that stops answering is a passing problem, whenever it happens: the same words as before a proof.
+    assert errors(r.transcript) == ["Password reset is not available right now.", HELPDESK]
     assert 1.5 < elapsed < 6, elapsed
     assert codes_left(sandbox, "alice") == 10
     assert slapd.whoami("alice", OLD_PASSWORD)
