@@ -3,5 +3,5 @@
 /// The release, as in the repository's VERSION file (a test keeps the two equal): `sspr --version`,
 /// `ssprd --version` and ssprd's varlink GetInfo say it.
 public enum SSPRVersion {
-    public static let current = "0.1.0"
+    public static let current = "0.2.0"
 }

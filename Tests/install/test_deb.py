@@ -46,7 +46,8 @@ def test_metadata(deb):
     assert field(deb, "Package") == "sspr"
     assert field(deb, "Version") == (REPO / "VERSION").read_text().strip()
     depends = field(deb, "Depends")
-    for lib in ("libpam0g", "libcrypt1", "libsqlite3-0", "liboath0", "libpwquality1", "libqrencode4", "libunistring2",
+    for lib in ("libpam0g", "libcrypt1", "libsqlite3-0", "libpq5", "libldap-2.5-0", "liboath0", "libpwquality1",
+                "libqrencode4", "libunistring2",
                 "libpam-runtime", "cracklib-runtime"):  # the dictionary behind pwquality.conf's dictcheck
         assert lib in depends, (lib, depends)
     listing = subprocess.run(["dpkg-deb", "-c", str(deb)], capture_output=True, text=True).stdout
