@@ -112,12 +112,12 @@ public final class RegistrationService: @unchecked Sendable {
         switch error {
         case .invalidInput(let reason): return RegistrationError.invalidParameter.reply(["reason": .string(reason)])
         case .notPermitted(let reason): return RegistrationError.permissionDenied.reply(["reason": .string(reason)])
-        case .storeUnavailable, .storeUnreachable, .storeFailure: return RegistrationError.storeUnavailable.reply()
+        // The directory holding the password (password_store = ldap) is a store too, to the user: passing.
+        case .storeUnavailable, .storeUnreachable, .storeFailure, .directoryUnavailable: return RegistrationError.storeUnavailable.reply()
         case .lockedOut(let until): return RegistrationError.lockedOut.reply(["until": .number(Double(until))])
         // The reason (for logs) stays in the daemon; the caller learns only that an admin must look.
         case .notAvailable: return RegistrationError.notAvailable.reply()
-        case .policyInvalid, .system, .hashing, .conversationFailed, .tooManyAttempts, .passwordFileBusy, .passwordUpdateFailed,
-             .directoryUnavailable:
+        case .policyInvalid, .system, .hashing, .conversationFailed, .tooManyAttempts, .passwordFileBusy, .passwordUpdateFailed:
             return RegistrationError.internalError.reply()
         }
     }

@@ -31,6 +31,9 @@ public struct LDAPError: Error, Equatable, CustomStringConvertible, Sendable {
             || code == LDAP_BUSY
     }
 
+    /// The server refused the bind's password (and nothing else went wrong).
+    public var isInvalidCredentials: Bool { code == LDAP_INVALID_CREDENTIALS }
+
     public var description: String {
         // ldap_set_option says only -1; its result code text ("Can't contact LDAP server") would mislead.
         if step == .option { return "LDAP option \(diagnostic) could not be set (\(code))" }

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, Script
+from conftest import REPO, Script, set_password
 from stress_support import (PAM_AUTHINFO_UNAVAIL, PAM_AUTH_ERR, PAM_AUTHTOK_ERR, PAM_MAXTRIES, PAM_SUCCESS, PamRun,
                             required_stack)
 
@@ -349,3 +349,27 @@ def test_a_password_too_young_for_the_directory_ends_the_reset_with_the_code_uns
     last = last_audit(sandbox, "alice")
     assert (last["event"], last["detail"]) == ("reset_failed",
                                                "the directory refused the change: password too young; proved recovery_code, still usable")
+
+
+def test_ssprd_checks_the_current_password_against_the_directory(sandbox, slapd):
+    """With the password in the directory, a user proves they know it to ssprd by a bind as their own entry:
+    the directory's password passes, the (stale) shadow hash does not, and a directory that is down is not
+    counted as a wrong password."""
+    from test_daemon import ALICE, Daemon, err
+    use_directory(sandbox, slapd)
+    sandbox.sspr("admin", "init")
+    daemon = Daemon(sandbox, "--message-timeout", "10")
+    try:
+        # The sandbox's shadow gets another hash for alice: only the directory's password may pass.
+        set_password(sandbox.root, "alice", "Shadow-only-pw-7")
+        wrong, right = daemon.call(ALICE, 'Authenticate {"password": "Shadow-only-pw-7"}',
+                                   f'Authenticate {{"password": "{OLD_PASSWORD}"}}')
+        assert err(wrong) != "" and err(right) == "", (wrong, right)
+        assert daemon.call(ALICE, 'Authenticate {"password": ""}')[0].get("error"), "an empty password never binds"
+        slapd.stop()
+        down = daemon.call(ALICE, f'Authenticate {{"password": "{OLD_PASSWORD}"}}')[0]
+        assert err(down) == "StoreUnavailable", down
+        audit = json.loads(sandbox.sspr("admin", "audit", "--user", "alice", "--json").stdout)
+        assert [r["result"] for r in audit if r["event"] == "authenticate"] == ["fail", "pass", "fail"]
+    finally:
+        assert daemon.stop() == 0

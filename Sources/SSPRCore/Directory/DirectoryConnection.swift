@@ -66,3 +66,25 @@ public struct DirectoryConnection {
         try connection.removeAttribute(dn: dn, name: name)
     }
 }
+
+extension DirectoryConnection {
+    /// Whether `password` is the user's current password in the directory (ssprd's Authenticate in ldap mode):
+    /// the entry is found and its state checked as the reset account, then a second connection binds as the
+    /// entry itself. Only "invalid credentials" is a wrong password; anything else (down, TLS, an empty
+    /// password the server would take as an anonymous bind) is not an answer.
+    public func verifyPassword(user: String, password: SecretBytes, paths: SystemPaths, now: Int64) throws(SSPRError) -> Bool {
+        // RFC 4513 5.1.2: a simple bind with a DN and an empty password is an unauthenticated bind that
+        // "succeeds"; it must never count as knowing the password.
+        guard !password.isEmpty else { return false }
+        let account = try DirectoryAccount.check(user: user, directory: self, paths: paths, now: now)
+        guard let uri = settings.uri else { throw .directoryUnavailable("ldap_uri is not set") }
+        do {
+            let own = try LDAPConnection(uri: uri, caFile: settings.caFile.map { paths.path($0) }, timeoutSeconds: Int(settings.timeout))
+            try own.bind(dn: account.dn, password: password)
+            return true
+        } catch {
+            if error.isInvalidCredentials { return false }
+            throw .directoryUnavailable("\(error) (\(uri) as \(account.dn))")
+        }
+    }
+}

@@ -32,14 +32,33 @@ extension RecoveryEngine {
             try audit.record(.authenticate, user: user, result: "throttled", context: context, at: t)
             return .throttled(until: until)
         }
-        // check() refuses every state but an active or expired password (ShadowAccountState.allowsReset).
-        let hash = try? ShadowAccountCheck.check(user: user, paths: paths).hash
-        if let hash, Crypt.verify(password, against: hash) {
+        let matches: Bool
+        do { matches = try currentPasswordMatches(user: user, password: password, now: t) } catch {
+            // Not an answer (the directory is down): not a wrong password either.
+            try? throttle.withdraw(rows)
+            throw error
+        }
+        if matches {
             try throttle.withdraw(rows)
             try audit.record(.authenticate, user: user, result: "pass", context: context, at: t)
             return .accepted
         }
         try audit.record(.authenticate, user: user, result: "fail", context: context, at: t)
         return .rejected
+    }
+
+    /// Where the password lives: /etc/shadow (check() refuses every state but an active or expired password,
+    /// ShadowAccountState.allowsReset), or with `password_store = ldap` the directory, by binding as the entry.
+    /// A directory that cannot answer is an error, never a wrong password (it would feed the throttle).
+    private func currentPasswordMatches(user: String, password: SecretBytes, now: Int64) throws(SSPRError) -> Bool {
+        if policy.passwordStore == .ldap {
+            let directory = try DirectoryConnection.open(policy.ldap, paths: paths)
+            do { return try directory.verifyPassword(user: user, password: password, paths: paths, now: now) } catch {
+                if case .notAvailable = error { return false }  // no entry, locked or expired: never passes
+                throw error
+            }
+        }
+        guard let hash = try? ShadowAccountCheck.check(user: user, paths: paths).hash else { return false }
+        return Crypt.verify(password, against: hash)
     }
 }
