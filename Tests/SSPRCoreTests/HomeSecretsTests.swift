@@ -158,9 +158,9 @@ import Testing
         let (box, _) = try HomeSecretsTests.home()
         let dir = box.root + "/.fscrypt/protectors"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: dir + "/0001", contents: Data(HomeSecretsTests.protector(source: 2, uid: nil)))
+        _ = FileManager.default.createFile(atPath: dir + "/0001", contents: Data(HomeSecretsTests.protector(source: 2, uid: nil)))
         #expect(try HomeSecretsTests.inspect(box).encryptedHome.isEmpty)
-        FileManager.default.createFile(atPath: dir + "/0002", contents: Data(HomeSecretsTests.protector(source: 1, uid: 1001)))
+        _ = FileManager.default.createFile(atPath: dir + "/0002", contents: Data(HomeSecretsTests.protector(source: 1, uid: 1001)))
         #expect(try HomeSecretsTests.inspect(box).encryptedHome == [.fscrypt])
     }
 
@@ -169,7 +169,7 @@ import Testing
         let dir = box.root + "/.fscrypt/protectors"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         for n in 0..<(HomeInspector.entryLimit + 20) {
-            FileManager.default.createFile(atPath: dir + "/p\(n)", contents: Data(HomeSecretsTests.protector(source: 2, uid: nil)))
+            _ = FileManager.default.createFile(atPath: dir + "/p\(n)", contents: Data(HomeSecretsTests.protector(source: 2, uid: nil)))
         }
         let found = try HomeSecretsTests.inspect(box)
         #expect(found.incomplete && found.encryptedHome.isEmpty)

@@ -20,7 +20,7 @@ import Testing
         let (command, sent, down) = try sender(sandbox)
         let clock = TestClock()
         let engine = try sandbox.engine("mail_command = \(command)\n", clock: { clock.now })
-        FileManager.default.createFile(atPath: down, contents: nil)
+        _ = FileManager.default.createFile(atPath: down, contents: nil)
         let codes = try engine.generateRecoveryCodes(user: "alice", context: .commandLine)
         #expect(try engine.outbox.backlog() == NoticeOutbox.Backlog(waiting: 1, oldestCreatedAt: clock.now))
 
