@@ -253,6 +253,8 @@ install-files: man completions po
 	sed 's|/usr/sbin/ssprd|$(SBINDIR)/ssprd|' systemd/ssprd.service > .build/ssprd.service; \
 	install -m 0644 $(OWN) .build/ssprd.service "$$D$(UNITDIR)/ssprd.service"; \
 	install -m 0644 $(OWN) systemd/ssprd.socket "$$D$(UNITDIR)/ssprd.socket"; \
+	install -d -m 0755 $(OWN) "$$D$(DATADIR)/sspr"; \
+	install -m 0644 $(OWN) systemd/ssprd-fleet-network.conf "$$D$(DATADIR)/sspr/ssprd-fleet-network.conf"; \
 	sed -e 's|pam_sspr\.so|$(PAM_MODULE_NAME)|' \
 	    -e '$(if $(filter /usr/libexec/sspr/sspr-reset,$(HELPER_PATH)),,s|$(PAM_MODULE_NAME)|& helper=$(HELPER_PATH)|)' \
 	    pam/pam-configs/sspr > .build/pam-configs-sspr; \

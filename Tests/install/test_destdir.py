@@ -26,6 +26,7 @@ EXPECTED = {
     "usr/share/locale/fr/LC_MESSAGES/sspr.mo": 0o644,
     "lib/systemd/system/ssprd.service": 0o644,
     "lib/systemd/system/ssprd.socket": 0o644,
+    "usr/share/sspr/ssprd-fleet-network.conf": 0o644,
     "usr/share/pam-configs/sspr": 0o644,
     "etc/security/sspr.conf": 0o644,
     "etc/security/sspr-questions.conf": 0o644,

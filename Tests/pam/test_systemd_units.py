@@ -31,6 +31,29 @@ def test_service_exposure_below_target():
     assert float(m.group(1)) < 3.0
 
 
+def test_fleet_network_drop_in_verifies_and_opens_only_the_network(tmp_path):
+    """ssprd.service with the shipped drop-in for a store or directory over TCP: it verifies, and the exposure
+    rises only by what the network costs."""
+    text = (REPO / "systemd/ssprd.service").read_text().replace("/usr/sbin/ssprd", str(BIN / "ssprd"))
+    (tmp_path / "ssprd.service").write_text(text)
+    (tmp_path / "ssprd.socket").write_text((REPO / "systemd/ssprd.socket").read_text())
+    (tmp_path / "ssprd.service.d").mkdir()
+    shutil.copy(REPO / "systemd/ssprd-fleet-network.conf", tmp_path / "ssprd.service.d/fleet.conf")
+    r = subprocess.run(["systemd-analyze", "verify", "--man=no", str(tmp_path / "ssprd.socket"), str(tmp_path / "ssprd.service")],
+                       capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout + r.stderr == "", r.stdout + r.stderr
+    # `security --offline` reads one file: the drop-in appended as systemd would apply it.
+    merged = tmp_path / "merged" / "ssprd.service"
+    merged.parent.mkdir()
+    merged.write_text(text + (REPO / "systemd/ssprd-fleet-network.conf").read_text())
+    shown = subprocess.run(["systemd-analyze", "security", "--offline=true", str(merged)], capture_output=True, text=True).stdout
+    m = re.search(r"Overall exposure level for ssprd.service: ([0-9.]+)", shown)
+    assert m, shown
+    assert "Service has access to the host's network" in shown, "the drop-in opens the network"
+    assert "Service may allocate packet sockets" not in shown and "Service may allocate netlink sockets" not in shown
+    assert float(m.group(1)) < 2.0, shown  # 0.7 without the network, 1.5 with it (2026-11-28)
+
+
 def test_reset_socket_units_verify(tmp_path):
     """sspr-reset.socket (Accept=yes) and its per-connection service, pointed at the built helper."""
     for name in ("sspr-reset.socket", "sspr-reset@.service"):
