@@ -115,11 +115,13 @@ def set_password(root, user, password):
 
 
 class Sandbox:
-    def __init__(self, root, driver, store_uri=None):
+    def __init__(self, root, driver, store_uri=None, prefix=()):
         self.root = Path(root)
         self.driver = driver
         self.confdir = self.root / "pam.d"
         self.store_uri = store_uri
+        # A command the CLI and the PAM driver run under (a fleet machine's own UTS namespace and host name).
+        self.prefix = tuple(prefix)
 
     @property
     def shadow(self):
@@ -143,7 +145,7 @@ class Sandbox:
         (self.confdir / service).write_text("\n".join(lines) + "\n")
 
     def sspr(self, *args, stdin=b"", check=True):
-        r = subprocess.run([str(SSPR), *args, "--root", str(self.root)], input=stdin, capture_output=True)
+        r = subprocess.run([*self.prefix, str(SSPR), *args, "--root", str(self.root)], input=stdin, capture_output=True)
         if check and r.returncode != 0:
             raise AssertionError(f"sspr {args} failed: {r.stderr.decode()}")
         return r
@@ -151,7 +153,7 @@ class Sandbox:
     def pam(self, user, responder, service="login", extra=()):
         """Runs one pam_authenticate; `responder(style, text)` returns bytes/str or a misbehaviour tuple.
         Returns (transcript, results): transcript is a list of (style, text)."""
-        p = subprocess.Popen([str(self.driver), str(self.confdir), service, user, *extra],
+        p = subprocess.Popen([*self.prefix, str(self.driver), str(self.confdir), service, user, *extra],
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         transcript, results = [], {}
         try:
@@ -178,8 +180,9 @@ class Sandbox:
         return transcript, results
 
 
-@pytest.fixture
-def sandbox(driver):
+def make_sandbox(driver, prefix=(), own_store=True):
+    """A fresh sandbox root (the fixture accounts, a permissive pwquality.conf, an empty policy, the SPEC's stack);
+    the caller removes `box.root` (and drops `box.database`)."""
     root = tempfile.mkdtemp(prefix="sspr-pam-")
     os.chmod(root, 0o755)
     r = Path(root)
@@ -194,14 +197,22 @@ def sandbox(driver):
     for user in ("alice", "bob", "carol", "gina", "hank", "ivan", "judy"):
         if user != "carol":
             set_password(root, user, "Old-password-1")
-    database, uri = pg_new_store() if PG_BASE else (None, None)
-    box = Sandbox(root, driver, uri)
+    # With SSPR_TEST_POSTGRES, a database of its own, unless the caller names the store itself (a fleet).
+    database, uri = pg_new_store() if PG_BASE and own_store else (None, None)
+    box = Sandbox(root, driver, uri, prefix)
+    box.database = database
     box.policy("")
     box.stack()
+    return box
+
+
+@pytest.fixture
+def sandbox(driver):
+    box = make_sandbox(driver)
     yield box
-    shutil.rmtree(root, ignore_errors=True)
-    if database:
-        pg_psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+    shutil.rmtree(box.root, ignore_errors=True)
+    if box.database:
+        pg_psql(f"DROP DATABASE IF EXISTS {box.database} WITH (FORCE)")
 
 
 class Script:

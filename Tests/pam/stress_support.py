@@ -119,22 +119,30 @@ class PamRun:
         self.transcript = []
         self.results = {}
         self._buf = b""
+        self._ended = False
 
     def line(self, timeout=60):
         deadline = time.monotonic() + timeout
         fd = self.proc.stdout.fileno()
         while b"\n" not in self._buf:
+            if self._ended:
+                return None
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError(f"no output from pam_driver; transcript {self.transcript}")
             r, _, _ = select.select([fd], [], [], left)
             if r:
-                chunk = os.read(fd, 65536)
-                if not chunk:
+                if not self._read():
                     return None
-                self._buf += chunk
         line, _, self._buf = self._buf.partition(b"\n")
         return line.decode(errors="replace")
+
+    def _read(self):
+        """One read of what the driver wrote; False at its end."""
+        chunk = os.read(self.proc.stdout.fileno(), 65536)
+        self._ended = not chunk
+        self._buf += chunk
+        return bool(chunk)
 
     def next_prompt(self, timeout=60):
         """Reads messages up to the next prompt; returns its text, or None when the run ended."""
@@ -142,14 +150,35 @@ class PamRun:
             line = self.line(timeout)
             if line is None:
                 return None
-            if line.startswith("RESULT "):
-                k, _, v = line[7:].partition("=")
-                self.results[k] = int(v)
-                continue
-            style, _, text = line.partition("\t")
-            self.transcript.append((style, text))
-            if style.startswith("PROMPT"):
-                return text
+            prompt = self._take(line)
+            if prompt is not None:
+                return prompt
+
+    # What poll() returns for a run whose driver has ended.
+    ENDED = object()
+
+    def poll(self):
+        """Never blocks: reads what the driver has written so far and returns the prompt now waiting for an
+        answer, ENDED when the run is over, or None when neither yet (for many runs advanced together)."""
+        fd = self.proc.stdout.fileno()
+        if not self._ended and select.select([fd], [], [], 0)[0]:
+            self._read()
+        while b"\n" in self._buf:
+            line, _, self._buf = self._buf.partition(b"\n")
+            prompt = self._take(line.decode(errors="replace"))
+            if prompt is not None:
+                return prompt
+        return PamRun.ENDED if self._ended else None
+
+    def _take(self, line):
+        """Records one driver line; returns the prompt's text when it is one."""
+        if line.startswith("RESULT "):
+            k, _, v = line[7:].partition("=")
+            self.results[k] = int(v)
+            return None
+        style, _, text = line.partition("\t")
+        self.transcript.append((style, text))
+        return text if style.startswith("PROMPT") else None
 
     def reply(self, value):
         if isinstance(value, tuple):
@@ -221,6 +250,15 @@ def issue_pass(box, user, reusable=True, ttl="1h"):
     args = ["admin", "pass", user, "--ttl", ttl] + (["--reusable"] if reusable else [])
     out = box.sspr(*args).stdout.decode()
     return out.split(": ", 1)[1].split()[0]
+
+
+def audit(box, user="alice"):
+    return json.loads(box.sspr("admin", "audit", "--user", user, "--json").stdout)
+
+
+def codes_left(box, user="alice"):
+    report = json.loads(box.sspr("admin", "report", "--json").stdout)
+    return next(r for r in report if r["user"] == user)["recovery_codes_left"]
 
 
 def enrol_codes(box, user):

@@ -13,7 +13,6 @@ and sspr-reset, with keyrings, wrapped passphrases and protectors made by the re
 - symlinks in the home (a keyring pointing at /etc/shadow, a loop, a symlinked .local) are not followed and
   nothing outside the home is renamed;
 - with pam_gnome_keyring.so after pam_sspr, the login keyring opens with the new password after the reset."""
-import json
 import os
 import re
 import shutil
@@ -26,7 +25,7 @@ import pytest
 from conftest import HELPER, MODULE_FILE, Script
 from home_secrets_support import (ASK_LOCKED, NSS_WRAPPER, UID, end_processes, fscrypt_login_protector, keyring_locked, make_home, nss_env,
                                   wrap_passphrase)
-from stress_support import PAM_AUTH_ERR, PAM_SUCCESS, PamRun, hash_of, required_stack, verify
+from stress_support import PAM_AUTH_ERR, PAM_SUCCESS, PamRun, audit, codes_left, hash_of, required_stack, verify
 
 OFFER = "Forgot your password? Type yes to reset it, or press Enter to try again: "
 CODE = "Recovery code: "
@@ -50,15 +49,6 @@ def enrol_codes(box, user="alice"):
     required_stack(box)
     out = box.sspr("admin", "enroll", user, "recovery-codes").stdout.decode().split("\n")
     return [l.strip() for l in out[1:] if l.strip()]
-
-
-def audit(box, user="alice"):
-    return json.loads(box.sspr("admin", "audit", "--user", user, "--json").stdout)
-
-
-def codes_left(box, user="alice"):
-    report = json.loads(box.sspr("admin", "report", "--json").stdout)
-    return next(r for r in report if r["user"] == user)["recovery_codes_left"]
 
 
 def prompts(transcript):

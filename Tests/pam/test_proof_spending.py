@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 from conftest import CONV_ERROR, Script
-from stress_support import (PAM_AUTHTOK_ERR, PAM_CONV_ERR, PAM_MAXTRIES, PAM_SUCCESS, PamRun, hash_of, required_stack,
-                            verify)
+from stress_support import (PAM_AUTHTOK_ERR, PAM_CONV_ERR, PAM_MAXTRIES, PAM_SUCCESS, PamRun, audit, codes_left, hash_of,
+                            required_stack, verify)
 
 OFFER = "Forgot your password? Type yes to reset it, or press Enter to try again: "
 CODE = "Recovery code: "
@@ -23,15 +23,6 @@ def enrol_codes(sandbox, user):
     required_stack(sandbox)
     out = sandbox.sspr("admin", "enroll", user, "recovery-codes").stdout.decode().split("\n")
     return [l.strip() for l in out[1:] if l.strip()]
-
-
-def audit(sandbox, user):
-    return json.loads(sandbox.sspr("admin", "audit", "--user", user, "--json").stdout)
-
-
-def codes_left(sandbox, user):
-    report = json.loads(sandbox.sspr("admin", "report", "--json").stdout)
-    return next(r for r in report if r["user"] == user)["recovery_codes_left"]
 
 
 def completes(sandbox, code):
