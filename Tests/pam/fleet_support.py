@@ -54,15 +54,18 @@ class Machine(conftest.Sandbox):
         """A PAM conversation on this machine, stepped by the test."""
         return PamRun(self.driver, self.confdir, service, user, prefix=self.prefix if prefix is None else prefix)
 
-    def unix_run(self, service, user="alice"):
-        """A conversation with pam_unix in the stack: `unix-only` (pam_unix alone) or `unix-first` (the SPEC's
-        stack: pam_unix, then pam_sspr when the password fails), against this machine's own shadow."""
-        (self.confdir / "unix-only").write_text("auth required pam_unix.so nodelay\n")
-        (self.confdir / "unix-first").write_text(
+    def unix_run(self, stack, user="alice"):
+        """A conversation with pam_unix in the stack, against this machine's own passwd and shadow: `unix-only`
+        (pam_unix alone) or `unix-first` (the SPEC's stack: pam_unix, then pam_sspr when the password failed;
+        as service "login", one the policy allows a reset from)."""
+        confdir = self.root / f"pam.d-{stack}"
+        confdir.mkdir(exist_ok=True)
+        (confdir / "login").write_text(
+            "auth required pam_unix.so nodelay\n" if stack == "unix-only" else
             "auth [success=2 default=ignore] pam_unix.so nullok nodelay\n"
             f"auth [success=1 default=ignore] {conftest.MODULE} root={self.root}\n"
             "auth requisite pam_deny.so\nauth required pam_permit.so\n")
-        return self.run(user, service, prefix=namespaced(self.name, etc_from=self.root))
+        return PamRun(self.driver, confdir, "login", user, prefix=namespaced(self.name, etc_from=self.root))
 
     def audit(self, user="alice"):
         return audit(self, user)
