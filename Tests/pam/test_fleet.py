@@ -9,6 +9,7 @@ with "not available right now" and changes nothing, while password logins go on;
 import os
 import re
 import signal
+import subprocess
 import time
 
 import pytest
@@ -60,7 +61,6 @@ def own_postgres():
 
 
 def totp_now():
-    import subprocess
     return subprocess.run(["oathtool", "--totp", "-b", BASE32], capture_output=True, text=True, check=True).stdout.strip()
 
 
@@ -389,3 +389,32 @@ def test_tls_verify_full_store(fleet):
         assert check.returncode != 0 and "sslmode=require" in out and "verify-full" in out, out
     finally:
         cluster.close()
+
+
+def test_a_machine_stuck_holding_the_fleet_lock_costs_others_store_timeout(fleet, postgres):
+    """A session that took the fleet's advisory lock in an open transaction and went quiet (a machine frozen
+    mid-transaction, as the server sees it): a reset on another machine waits for the lock at most
+    store_timeout (lock_timeout), ends with "not available right now" and spends nothing; once the lock is
+    free the same code completes the reset."""
+    a, b = fleet(2, f"helpdesk = {HELPDESK}\nstore_timeout = 2s\n")
+    codes = enrol_codes(a, "alice")
+    db = a.uri.split("?")[0].rsplit("/", 1)[1]
+    holder = subprocess.Popen(["psql", "-qAtX", "-h", str(postgres.sock), "-p", str(postgres.port), "-U", "sspr", "-d", db],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                              env=dict(os.environ, PGPASSFILE=str(postgres.passfile)))
+    try:
+        holder.stdin.write("BEGIN; SELECT pg_advisory_xact_lock(1936945266); SELECT 'held';\n")  # 0x73737072, "sspr"
+        holder.stdin.flush()
+        assert [holder.stdout.readline().strip() for _ in range(2)] == ["", "held"]  # the lock's void, then ours
+        run = b.run()
+        assert run.answer({OFFER: "yes"}, until=CODE) == CODE
+        took = elapsed_reset(run, {CODE: codes[0]}, waiting=CODE)
+        assert not_available_now(run) and 1.8 < took < 6, (took, run.transcript)
+        print(f"\nthe fleet lock held elsewhere: the reset ended after {took:.2f} s")
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    new = "After-the-lock-Pw-3"
+    run = reset(b, {OFFER: "yes", CODE: codes[0], NEW: new, RETYPE: new})
+    assert run.results["authenticate"] == PAM_SUCCESS and verify(hash_of(b.shadow.read_bytes(), "alice"), new)
+    assert a.codes_left() == 9
