@@ -144,8 +144,9 @@ class Sandbox:
             lines.append(f"session optional {module}")
         (self.confdir / service).write_text("\n".join(lines) + "\n")
 
-    def sspr(self, *args, stdin=b"", check=True):
-        r = subprocess.run([*self.prefix, str(SSPR), *args, "--root", str(self.root)], input=stdin, capture_output=True)
+    def sspr(self, *args, stdin=b"", check=True, env=None):
+        r = subprocess.run([*self.prefix, str(SSPR), *args, "--root", str(self.root)], input=stdin, capture_output=True,
+                           env=env)
         if check and r.returncode != 0:
             raise AssertionError(f"sspr {args} failed: {r.stderr.decode()}")
         return r

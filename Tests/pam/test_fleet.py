@@ -387,6 +387,17 @@ def test_tls_verify_full_store(fleet):
         check = b.sspr("admin", "check", check=False)
         out = (check.stdout + check.stderr).decode()
         assert check.returncode != 0 and "sslmode=require" in out and "verify-full" in out, out
+        assert "store engine:" not in out
+        # A URI that names no host means the local socket; a root shell's PGHOST/PGPORT (libpq's defaults for
+        # what the URI leaves out) must not take it to TCP unverified. Before the fix this connected: "store
+        # engine: PostgreSQL ... at 127.0.0.1, TLS TLSv1.3" with sslmode=prefer, the server never verified.
+        b.fleet_policy(uri=f"postgresql:///{db}?user=sspr&passfile={cluster.passfile}")
+        shell = dict(os.environ, PGHOST="127.0.0.1", PGPORT=str(cluster.port))
+        for command in (("admin", "check"), ("admin", "enroll", "bob", "recovery-codes")):
+            r = b.sspr(*command, check=False, env=shell)
+            out = (r.stdout + r.stderr).decode()
+            assert r.returncode != 0 and "127.0.0.1" in out and "sslmode=prefer" in out and "verify-full" in out, out
+            assert "store engine:" not in out and "Recovery codes for" not in out
     finally:
         cluster.close()
 
