@@ -14,7 +14,7 @@ from conftest import make_sandbox
 from stress_support import PamRun, audit, codes_left, required_stack
 
 sys.path.insert(0, str(conftest.REPO / "Tests" / "support"))
-import pg_cluster  # noqa: E402  (Tests/support is not a package)
+import pg_cluster  # noqa: E402,F401  (Tests/support is not a package; test_fleet takes it from here)
 
 NAMES = ["lab-a", "lab-b", "lab-c", "lab-d", "lab-e", "lab-f"]
 
