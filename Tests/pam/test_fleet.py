@@ -16,7 +16,8 @@ import pytest
 
 from conftest import CONV_ERROR
 from fleet_support import Machine, drive_together, errors, make_fleet, pg_cluster
-from stress_support import (PAM_AUTHINFO_UNAVAIL, PAM_AUTHTOK_ERR, PAM_AUTH_ERR, PAM_SUCCESS, enrol_codes, hash_of, only_changed, verify)
+from stress_support import (PAM_AUTHINFO_UNAVAIL, PAM_AUTHTOK_ERR, PAM_AUTH_ERR, PAM_SUCCESS, enrol_codes, hash_of, only_changed,
+                            scaled, verify)
 
 OFFER = "Forgot your password? Type yes to reset it, or press Enter to try again: "
 CODE, TOTP = "Recovery code: ", "Authenticator app code: "
@@ -129,7 +130,7 @@ def test_admin_check_names_the_postgresql_store_and_its_schema(fleet, postgres):
         assert f"store engine: PostgreSQL {version} at {postgres.sock}, local socket, no TLS, schema version 4 of 4" in line, out
 
 
-TRIALS, RACERS = int(os.environ.get("FLEET_TRIALS", 30)), 100
+TRIALS, RACERS = scaled(30), 100  # SSPR_STRESS_SCALE scales the trials, as for the other long runs
 
 
 def test_a_hundred_resets_on_four_machines_holding_one_code_exactly_one_wins(fleet):
@@ -306,8 +307,9 @@ class Frozen:
 
 def test_a_frozen_server_costs_store_timeout_not_a_login(fleet, own_postgres):
     """store_timeout = 2s and the server frozen (SIGSTOP): a reset whose connection is open (at the proof
-    prompt) and one that must connect first both end within the timeout plus a margin, with "not available
-    right now"; nothing written or spent (after SIGCONT the code completes a reset)."""
+    prompt), one frozen while the new password is typed (the spend gets no answer) and one that must connect
+    first all end within the timeout plus a margin, with "not available right now"; nothing written or spent
+    (after SIGCONT the code completes a reset)."""
     a, b = fleet(2, f"helpdesk = {HELPDESK}\nstore_timeout = 2s\n", cluster=own_postgres)
     codes = enrol_codes(a, "alice")
     before = b.shadow.read_bytes()
@@ -320,6 +322,13 @@ def test_a_frozen_server_costs_store_timeout_not_a_login(fleet, own_postgres):
     assert not_available_now(run), run.transcript
     assert 1.8 < took < 6, f"{took:.1f} s: bounded by store_timeout, and the server was really waited for"
     print(f"\nfrozen at the proof prompt: {took:.2f} s")
+    # Connected and the code checked; frozen at "New password:": the spend in the commit gets no answer.
+    run = b.run()
+    assert run.answer({OFFER: "yes", CODE: codes[0]}, until=NEW) == NEW
+    with Frozen(own_postgres):
+        took = elapsed_reset(run, {NEW: new, RETYPE: new}, waiting=NEW)
+    assert not_available_now(run) and 1.8 < took < 6, (took, run.transcript)
+    print(f"frozen at 'New password:': {took:.2f} s")
     # Frozen before the conversation: the connection is never answered (libpq's connect_timeout, 2 s).
     with Frozen(own_postgres):
         run = b.run()
