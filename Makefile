@@ -300,14 +300,14 @@ uninstall:
 	rm -f "$$D$(PAMCONFIGDIR)/sspr" "$$D$(UNITDIR)/ssprd.socket" "$$D$(UNITDIR)/ssprd.service" \
 	      "$$D$(UNITDIR)/sspr-reset.socket" "$$D$(UNITDIR)/sspr-reset@.service" "$$D$(HELPER_PATH)" \
 	      "$$D$(CATALOGDIR)/sspr.catalog" "$$D$(UNITDIR)/sspr-outbox.service" "$$D$(UNITDIR)/sspr-outbox.path" \
-	      "$$D$(UNITDIR)/sspr-outbox.timer" \
+	      "$$D$(UNITDIR)/sspr-outbox.timer" "$$D$(DATADIR)/sspr/ssprd-fleet-network.conf" \
 	      "$$D$(SECURITYDIR)/pam_sspr.so" "$$D$(BINDIR)/sspr" "$$D$(SBINDIR)/ssprd" \
 	      "$$D$(MANDIR)/man1/sspr.1.gz" "$$D$(MANDIR)/man5/sspr.conf.5.gz" "$$D$(MANDIR)/man8/ssprd.8.gz" \
 	      "$$D$(MANDIR)/man8/pam_sspr.8.gz" "$$D$(BASHCOMPDIR)/sspr" "$$D$(ZSHCOMPDIR)/_sspr" "$$D$(FISHCOMPDIR)/sspr.fish" \
 	      $(PO_LANGS:%="$$D$(LOCALEDIR)/%/LC_MESSAGES/sspr.mo"); \
 	for f in sspr.conf sspr-questions.conf; do t="$$D$(SYSCONFDIR)/security/$$f"; \
 	  if cmp -s "config/$$f" "$$t"; then rm -f "$$t"; elif [ -e "$$t" ]; then echo "kept your edited $$t"; fi; done; \
-	rmdir "$$D$(LIBEXECDIR)/sspr" 2>/dev/null || true; \
+	rmdir "$$D$(LIBEXECDIR)/sspr" "$$D$(DATADIR)/sspr" 2>/dev/null || true; \
 	rmdir "$$D$(STOREDIR)" 2>/dev/null || { [ ! -e "$$D$(STOREDIR)" ] || echo "kept the store $$D$(STOREDIR) (registrations, audit): rm -r it to purge"; }; \
 	if [ -z "$$D" ]; then \
 	  if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi; \
