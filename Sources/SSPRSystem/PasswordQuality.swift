@@ -26,14 +26,29 @@ public final class PasswordQuality {
         return s
     }
 
+    /// cracklib, behind pwquality_check's dictionary test, keeps the open dictionary in static variables: two
+    /// threads checking at once can see each other's half-opened dictionary and report "error loading
+    /// dictionary". The reset helper checks from one thread; threaded callers (the test suite) take this lock.
+    private nonisolated(unsafe) static let cracklibLock: UnsafeMutablePointer<pthread_mutex_t> = {
+        let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        pthread_mutex_init(lock, nil)
+        return lock
+    }()
+
+    private static func serialised<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(cracklibLock)
+        defer { pthread_mutex_unlock(cracklibLock) }
+        return body()
+    }
+
     /// nil when acceptable, else libpwquality's reason ("The password is shorter than 8 characters").
     public func problem(newPassword: SecretBytes, oldPassword: SecretBytes?, user: String) -> String? {
         var aux: UnsafeMutableRawPointer?
         let score: Int32 = newPassword.withCString { new in
             if let oldPassword {
-                return oldPassword.withCString { pwquality_check(settings, new, $0, user, &aux) }
+                return oldPassword.withCString { old in PasswordQuality.serialised { pwquality_check(settings, new, old, user, &aux) } }
             }
-            return pwquality_check(settings, new, nil, user, &aux)
+            return PasswordQuality.serialised { pwquality_check(settings, new, nil, user, &aux) }
         }
         if score >= 0 { return nil }
         return PasswordQuality.message(score, aux)
@@ -83,7 +98,7 @@ public final class PasswordQuality {
                 free(probe)
             }
             var aux: UnsafeMutableRawPointer?
-            let score = pwquality_check(settings, probe, nil, nil, &aux)
+            let score = PasswordQuality.serialised { pwquality_check(settings, probe, nil, nil, &aux) }
             guard score == PWQ_ERROR_CRACKLIB_CHECK else { return nil }
             failure = PasswordQuality.message(score, aux)
         }

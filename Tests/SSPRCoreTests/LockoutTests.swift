@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: 2026 The sspr authors
 import Foundation
-import SSPRCore
+@testable import SSPRCore
 import SSPRSystem
 import Testing
 
@@ -70,6 +70,44 @@ import Testing
         #expect(results.filter { if case .lockedOut = $0 { return true }; return false }.count == 35)
         let lockouts = try engine.audit.records(user: "alice", since: nil).filter { $0.event == "lockout" }
         #expect(lockouts.count == 1, "one lockout, one audit record, however many failures crossed the line at once")
+    }
+
+    @Test func rightProofsCheckedAtOnceNeverStartALockout() throws {
+        // 30 checks of one right recovery code at the same moment with max_failures = 5: at most 5 are in
+        // flight at once, the others wait for them; right ones are withdrawn, so no lockout starts and every
+        // check is answered.
+        let sandbox = try Sandbox()
+        let engine = try sandbox.engine("max_failures = 5\n")
+        let paths = sandbox.paths
+        let policy = engine.policy
+        let codes = try engine.generateRecoveryCodes(user: "alice", context: .commandLine)
+        let code = String(decoding: codes[0].bytes, as: UTF8.self)
+        let results = concurrently(30) { _ -> ProofOutcome? in
+            guard let e = try? RecoveryEngine.open(paths: paths, policy: policy, create: false) else { return nil }
+            // Checked unspent, as the reset flow checks proofs: every one of them is right.
+            return try? e.verifyUnspent(user: "alice", method: .recoveryCode, proof: .code(SecretBytes(copying: code)),
+                                        context: .commandLine).outcome
+        }
+        #expect(results.count == 30 && results.allSatisfy { $0 == .accepted }, "\(results)")
+        #expect(try engine.failures.lockedUntil("alice", now: SystemClock.now()) == nil)
+        #expect(try engine.failures.failures("alice", now: SystemClock.now()) == 0)
+    }
+
+    @Test func anAttemptLeftInFlightCountsAsAFailureLater() throws {
+        // A check whose process died leaves its attempt in flight: after FailureCounter.inFlightSeconds it is
+        // a settled failure, so killing a process mid-check is no free guess.
+        let clock = TestClock()
+        let sandbox = try Sandbox()
+        let engine = try sandbox.engine("max_failures = 2\n", clock: clock.closure)
+        _ = try engine.generateRecoveryCodes(user: "alice", context: .commandLine)
+        _ = try engine.store.transaction { () throws(SSPRError) in
+            try engine.failures.recordAttempt("alice", method: .recoveryCode, now: clock.now)
+        }
+        #expect(try engine.failures.counts("alice", now: clock.now) == (settled: 0, inFlight: 1))
+        clock.advance(FailureCounter.inFlightSeconds + 1)
+        #expect(try engine.failures.counts("alice", now: clock.now) == (settled: 1, inFlight: 0))
+        let outcome = try engine.verify(user: "alice", method: .recoveryCode, proof: .code(secret("WRONG-1")), context: .commandLine)
+        #expect(outcome == .rejected(lockedUntil: clock.now + engine.policy.lockout), "the dead attempt and this one lock")
     }
 
     @Test func namesThatAreNotAccountsAreCountedTheSameWay() throws {

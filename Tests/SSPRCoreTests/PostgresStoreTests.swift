@@ -89,7 +89,7 @@ struct PostgresStoreTests {
     @Test func theSummaryNamesServerTLSAndSchema() throws {
         let sandbox = try Sandbox()
         let summary = try sandbox.engine().store.summary()
-        #expect(summary.hasPrefix("PostgreSQL ") && summary.contains("local socket, no TLS") && summary.hasSuffix("schema version 4 of 4"), "\(summary)")
+        #expect(summary.hasPrefix("PostgreSQL ") && summary.contains("local socket, no TLS") && summary.hasSuffix("schema version 5 of 5"), "\(summary)")
     }
 
     @Test func statementsAreTranslatedOutsideLiteralsOnly() {

@@ -102,7 +102,7 @@ import Testing
         let sandbox = try Sandbox()
         _ = try Store(path: sandbox.storePath, create: true)
         let db = try SQLiteDatabase(path: sandbox.storePath, create: false)
-        #expect(try db.query("PRAGMA user_version").first?.first?.integer == 4)
+        #expect(try db.query("PRAGMA user_version").first?.first?.integer == 5)
         // Reopening an up-to-date store changes nothing.
         let before = sandbox.fileBytes(sandbox.storePath)
         _ = try Store(path: sandbox.storePath, create: false)

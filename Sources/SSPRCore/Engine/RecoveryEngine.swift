@@ -105,21 +105,42 @@ public final class RecoveryEngine {
         }
     }
 
-    /// The lockout discipline around one check: counted as a failure before, withdrawn on success.
+    /// How long an attempt waits for proofs being checked at the same moment to end, when together with the
+    /// settled failures they reach `max_failures`.
+    static let inFlightWaitMilliseconds: Int64 = 3_000
+
+    /// The lockout discipline around one check: recorded (in flight) before, withdrawn on success, settled as
+    /// a failure otherwise. Settled failures plus attempts in flight never exceed `max_failures`, so concurrent
+    /// guesses cannot either; an attempt that would go past it waits for the checks in flight to end. Only
+    /// settled failures start a lockout: right proofs checked at the same moment never do (after the wait,
+    /// attempts still in flight are counted as failures: a check that does not end is one).
     func attempt(user: String, method: MethodKind, context: AuditContext,
                          _ check: () throws(SSPRError) -> Bool) throws(SSPRError) -> ProofOutcome {
         let t = now
         let counter = failures
         let event: AuditEvent = .proof
         var startedLockout: Int64? = nil
-        let attempt: Int64? = try store.transaction { () throws(SSPRError) -> Int64? in
-            if try counter.lockedUntil(user, now: t) != nil { return nil }
-            if try counter.failures(user, now: t) >= policy.maxFailures {
-                let lock = try counter.lockOut(user, now: t)
-                if lock.started { startedLockout = lock.until }
-                return nil
+        let waitUntil = SystemClock.monotonicMilliseconds() + RecoveryEngine.inFlightWaitMilliseconds
+        var attempt: Int64? = nil
+        while true {
+            var waiting = false
+            attempt = try store.transaction { () throws(SSPRError) -> Int64? in
+                if try counter.lockedUntil(user, now: t) != nil { return nil }
+                let counts = try counter.counts(user, now: t)
+                let full = counts.settled + counts.inFlight >= policy.maxFailures
+                if full && counts.settled < policy.maxFailures && SystemClock.monotonicMilliseconds() < waitUntil {
+                    waiting = true
+                    return nil
+                }
+                if full {
+                    let lock = try counter.lockOut(user, now: t)
+                    if lock.started { startedLockout = lock.until }
+                    return nil
+                }
+                return try counter.recordAttempt(user, method: method, now: t)
             }
-            return try counter.recordAttempt(user, method: method, now: t)
+            guard waiting else { break }
+            SystemClock.sleep(milliseconds: 10)
         }
         guard let attempt else {
             let until = try failures.lockedUntil(user, now: t) ?? t + policy.lockout
@@ -127,13 +148,20 @@ public final class RecoveryEngine {
             if let startedLockout { try auditLockout(user, until: startedLockout, context: context, at: t) }
             return .lockedOut(until: until)
         }
-        if try check() {
+        let right: Bool
+        do { right = try check() } catch {
+            // A check that failed (the store, say) counts as a failure, as before the in-flight mark.
+            try? counter.settle(attempt)
+            throw error
+        }
+        if right {
             _ = try store.run("DELETE FROM failures WHERE rowid = ?", [.integer(attempt)])
             try audit.record(event, user: user, method: method, result: "pass", context: context, at: t)
             return .accepted
         }
         let lock = try store.transaction { () throws(SSPRError) -> (until: Int64, started: Bool)? in
-            try counter.failures(user, now: t) >= policy.maxFailures ? try counter.lockOut(user, now: t) : nil
+            try counter.settle(attempt)
+            return try counter.counts(user, now: t).settled >= policy.maxFailures ? try counter.lockOut(user, now: t) : nil
         }
         try audit.record(event, user: user, method: method, result: "fail", context: context, at: t)
         if let lock, lock.started { try auditLockout(user, until: lock.until, context: context, at: t) }

@@ -132,5 +132,8 @@ enum PostgresStoreSchema {
         """
         ALTER TABLE audit ADD COLUMN host TEXT;
         """,
+        """
+        ALTER TABLE failures ADD COLUMN pending BIGINT NOT NULL DEFAULT 0;
+        """,
     ]
 }

@@ -146,6 +146,13 @@ enum StoreSchema {
         """
         ALTER TABLE audit ADD COLUMN host TEXT;
         """,
+        // 5: an attempt being checked is "in flight" (pending = 1) until its check ends: then it is withdrawn
+        // (right) or settled as a failure (wrong). Attempts in flight still bound how many proofs are checked
+        // at once, but only settled failures start a lockout, so many right proofs checked at the same moment
+        // (a fleet's resets) no longer lock the account. Rows from before are settled failures.
+        """
+        ALTER TABLE failures ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
+        """,
     ]
 
     /// Tables every store at `currentVersion` has; a store missing one is damaged.
