@@ -94,7 +94,10 @@ def notices_tried(sandbox, timeout=10):
     """Waits until ssprd's delivery thread has tried every queued notice once (it is woken by the change that
     queued it; here no mail_command is set, so the attempt fails and the row rests until its backoff)."""
     for _ in range(timeout * 20):
-        if store_rows(sandbox, "SELECT count(*) FROM outbox WHERE attempts = 0") == [(0,)]:
+        # Tried means the outcome is written: a row whose attempt is counted but has no outcome yet is leased
+        # by a deliverer that is still at it (and will write last_error or delivered_at in a moment).
+        if store_rows(sandbox, "SELECT count(*) FROM outbox WHERE attempts = 0 "
+                               "OR (last_error IS NULL AND delivered_at IS NULL)") == [(0,)]:
             return
         time.sleep(0.05)
     raise AssertionError("ssprd did not try the queued notice")
