@@ -246,8 +246,8 @@ public final class PostgresDatabase: SQLConnection {
 
     /// libpq's messages end with a newline and may span lines; the logs want one line.
     static func clean(_ message: String) -> String {
-        message.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map { $0.trimmingPrefix(while: { $0 == " " }) }
-            .map(String.init).joined(separator: "; ")
+        message.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map { String($0.drop(while: { $0 == " " })) }
+            .joined(separator: "; ")
     }
 
     /// NUL-terminated copies of `strings` and a terminating nil, as libpq's keyword/value arrays want them.
@@ -255,13 +255,5 @@ public final class PostgresDatabase: SQLConnection {
         let copies = strings.map { strdup($0) } + [nil]
         defer { for c in copies { free(c) } }
         return body(copies.map { $0.map { UnsafePointer($0) } })
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingPrefix(while predicate: (Character) -> Bool) -> Substring {
-        var s = self
-        while let first = s.first, predicate(first) { s = s.dropFirst() }
-        return s
     }
 }

@@ -63,21 +63,28 @@ def reset_dialogue(child, password_prompt="Password: ", final=True):
         child.expect(re.escape(RESET_DONE))
 
 
+def ended(child, done):
+    """Waits for `done` (the program's own word that it got in), then for the end: its exit status and signal."""
+    child.expect(done)
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.exitstatus, child.signalstatus
+
+
+def new_password_works(program, args, done):
+    """A fresh run of `program` that answers "Password: " with the new password and gets to `done`."""
+    child = spawn(program, args, "new")
+    child.expect("Password: ")
+    child.sendline(NEW)
+    return ended(child, done)
+
+
 def pamtester_reset_then_login(program, args):
     """pamtester (possibly under setpriv): a reset, then the new password through pam_unix."""
     child = spawn(program, args, "reset")
     reset_dialogue(child)
-    child.expect("successfully authenticated")
-    child.expect(pexpect.EOF)
-    child.close()
-    res["reset_exit"] = (child.exitstatus, child.signalstatus)
-    child = spawn(program, args, "new")
-    child.expect("Password: ")
-    child.sendline(NEW)
-    child.expect("successfully authenticated")
-    child.expect(pexpect.EOF)
-    child.close()
-    res["new_exit"] = (child.exitstatus, child.signalstatus)
+    res["reset_exit"] = ended(child, "successfully authenticated")
+    res["new_exit"] = new_password_works(program, args, "successfully authenticated")
 
 
 def shell_works(child):
@@ -113,17 +120,8 @@ elif front == "su":
     prefix = ["--reuid=65534", "--regid=65534", "--clear-groups", "su", USER, "-c", MARK]
     child = spawn("setpriv", prefix, "reset")
     reset_dialogue(child)
-    child.expect(MARK_RE)
-    child.expect(pexpect.EOF)
-    child.close()
-    res["reset_exit"] = (child.exitstatus, child.signalstatus)
-    child = spawn("setpriv", prefix, "new")
-    child.expect("Password: ")
-    child.sendline(NEW)
-    child.expect(MARK_RE)
-    child.expect(pexpect.EOF)
-    child.close()
-    res["new_exit"] = (child.exitstatus, child.signalstatus)
+    res["reset_exit"] = ended(child, MARK_RE)
+    res["new_exit"] = new_password_works("setpriv", prefix, MARK_RE)
     child = spawn("setpriv", prefix, "old")
     child.expect("Password: ")
     child.sendline(OLD)
@@ -161,17 +159,8 @@ PrintLastLog no
            "-o", "LogLevel=ERROR", "-p", str(port), f"{USER}@127.0.0.1", MARK]
     child = spawn("ssh", ssh, "reset")
     reset_dialogue(child, final=False)
-    child.expect(MARK_RE)
-    child.expect(pexpect.EOF)
-    child.close()
-    res["reset_exit"] = (child.exitstatus, child.signalstatus)
-    child = spawn("ssh", ssh, "new")
-    child.expect("Password: ")
-    child.sendline(NEW)
-    child.expect(MARK_RE)
-    child.expect(pexpect.EOF)
-    child.close()
-    res["new_exit"] = (child.exitstatus, child.signalstatus)
+    res["reset_exit"] = ended(child, MARK_RE)
+    res["new_exit"] = new_password_works("ssh", ssh, MARK_RE)
     sshd.terminate()
     sshd.wait(timeout=10)
     sshd_log.close()

@@ -144,8 +144,7 @@ def main():
     cluster = Cluster().start()
     try:
         cluster.psql("ALTER ROLE sspr CREATEDB")
-        base = f"postgresql:///postgres?host={cluster.sock}&port={cluster.port}&user=sspr&passfile={cluster.passfile}"
-        env = dict(os.environ, SSPR_TEST_POSTGRES=base)
+        env = dict(os.environ, SSPR_TEST_POSTGRES=cluster.uri("postgres"))
         sys.exit(subprocess.run(sys.argv[3:], env=env).returncode)
     finally:
         cluster.close()

@@ -13,15 +13,9 @@ public enum BindPasswordFile {
         let status: FileStatus?
         do { status = try FileSystem.status(path) } catch { throw .directoryUnavailable("ldap_bind_password_file: \(error)") }
         guard let status else { throw .directoryUnavailable("ldap_bind_password_file \(path) does not exist") }
-        guard status.kind == .regular else {
-            throw .directoryUnavailable("ldap_bind_password_file \(path) is not a regular file")
-        }
-        guard status.owner == 0 else {
-            throw .directoryUnavailable("ldap_bind_password_file \(path) is owned by uid \(status.owner), not root")
-        }
-        guard status.mode & 0o066 == 0 else {
-            throw .directoryUnavailable("ldap_bind_password_file \(path) has mode \(StorePermissions.octal(status.mode)); "
-                                        + "group and others must not read or write it (chmod 0600)")
+        if let problem = StorePermissions.problem(status, kind: .regular, forbidden: 0o066,
+                                                  rule: "group and others must not read or write it (chmod 0600)") {
+            throw .directoryUnavailable("ldap_bind_password_file \(path) \(problem)")
         }
         return status
     }

@@ -40,13 +40,9 @@ public enum PostgresStoreSetup {
         let status: FileStatus?
         do { status = try FileSystem.status(path) } catch { throw .storeUnavailable("store URI: \(key): \(error)") }
         guard let status else { throw .storeUnavailable("store URI: \(key) \(path) does not exist") }
-        if status.kind == .symlink { throw .storeUnavailable("store URI: \(key) \(path) is a symbolic link") }
-        if status.kind != .regular { throw .storeUnavailable("store URI: \(key) \(path) is not a regular file") }
-        if status.owner != 0 { throw .storeUnavailable("store URI: \(key) \(path) is owned by uid \(status.owner), not root") }
-        let forbidden: UInt32 = closedToOthers ? 0o077 : 0o022
-        if status.mode & forbidden != 0 {
-            throw .storeUnavailable("store URI: \(key) \(path) has mode \(StorePermissions.octal(status.mode)); "
-                                    + (closedToOthers ? "group and others must have no access" : "group and others must not write it"))
-        }
+        let problem = closedToOthers
+            ? StorePermissions.problem(status, kind: .regular, forbidden: 0o077, rule: "group and others must have no access")
+            : StorePermissions.problem(status, kind: .regular, forbidden: 0o022, rule: "group and others must not write it")
+        if let problem { throw .storeUnavailable("store URI: \(key) \(path) \(problem)") }
     }
 }

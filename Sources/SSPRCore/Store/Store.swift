@@ -152,7 +152,7 @@ public final class Store {
 
     /// Runs an `INSERT … RETURNING <id>` and returns the new row's id (both engines support RETURNING).
     func insertReturningID(_ sql: String, _ parameters: [SQLValue]) throws(SSPRError) -> Int64 {
-        try query(sql, parameters).first?.first?.integer ?? 0
+        try scalarInt(sql, parameters)
     }
 
     private func statement(_ sql: String) -> String {

@@ -27,14 +27,21 @@ public enum StorePermissions {
     }
 
     private static func check(_ path: String, _ status: FileStatus, what: String, kind: FileStatus.Kind) throws(SSPRError) {
-        if status.kind == .symlink { throw .storeUnavailable("\(what) \(path) is a symbolic link") }
-        if status.kind != kind {
-            throw .storeUnavailable("\(what) \(path) is not a \(kind == .directory ? "directory" : "regular file")")
+        if let problem = problem(status, kind: kind, forbidden: 0o077, rule: "group and others must have no access") {
+            throw .storeUnavailable("\(what) \(path) \(problem)")
         }
-        if status.owner != 0 { throw .storeUnavailable("\(what) \(path) is owned by uid \(status.owner), not root") }
-        if status.mode & 0o077 != 0 {
-            throw .storeUnavailable("\(what) \(path) has mode \(octal(status.mode)); group and others must have no access")
-        }
+    }
+
+    /// What is wrong with a file only root may control, in words that follow its name ("is owned by uid 1000,
+    /// not root"), or nil: it must be a `kind` (a symlink never is), owned by root, with none of the
+    /// `forbidden` mode bits; `rule` says which those are. Every root-only file sspr trusts goes through this:
+    /// the store and its directory, the files a store URI names, the LDAP reset account's password file.
+    static func problem(_ status: FileStatus, kind: FileStatus.Kind, forbidden: UInt32, rule: String) -> String? {
+        if status.kind == .symlink { return "is a symbolic link" }
+        if status.kind != kind { return "is not a \(kind == .directory ? "directory" : "regular file")" }
+        if status.owner != 0 { return "is owned by uid \(status.owner), not root" }
+        if status.mode & forbidden != 0 { return "has mode \(octal(status.mode)); \(rule)" }
+        return nil
     }
 
     static func octal(_ mode: UInt32) -> String {
