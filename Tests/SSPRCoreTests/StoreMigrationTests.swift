@@ -70,4 +70,24 @@ import Testing
         #expect(try !fleet.recoveryCodes.redeem(user: "alice", typed: fleetCodes[1], now: fleet.now))
         #expect(try fleet.recoveryCodes.redeem(user: "alice", typed: localCodes[1], now: fleet.now), "this machine's alice won")
     }
+
+    @Test func badDestinationsAreRefusedAndTheSourceIsUntouched() throws {
+        let sandbox = try Sandbox(policy: "store = /var/lib/sspr/sspr.db\n")
+        #expect(try runSSPR(["admin", "enroll", "alice", "recovery-codes", "--root", sandbox.root]).status == 0)
+        let before = sandbox.fileBytes(sandbox.storePath)
+        func migrate(_ arguments: [String]) throws -> CLIResult {
+            try runSSPR(["admin", "store", "migrate"] + arguments + ["--root", sandbox.root])
+        }
+        let same = try migrate(["--to", "/var/lib/sspr/sspr.db"])
+        #expect(same.status == 2 && same.stderr.contains("--to names the store being copied"), "\(same)")
+        let fromURI = try migrate(["--to", "/var/lib/sspr/other.db", "--from", "postgresql:///sspr"])
+        #expect(fromURI.status == 2 && fromURI.stderr.contains("--from must name a SQLite store"), "\(fromURI)")
+        let malformed = try migrate(["--to", "postgresql://[::1/sspr"])
+        #expect(malformed.status == 1 && malformed.stderr.contains("store URI cannot be parsed"), "\(malformed)")
+        let secret = try migrate(["--to", "postgresql:///sspr?host=/nonexistent&password=hunter2-secret"])
+        #expect(secret.status == 1 && secret.stderr.contains("must not hold a password") && !secret.stderr.contains("hunter2"), "\(secret)")
+        let unreachable = try migrate(["--to", "postgresql:///sspr?host=/nonexistent-socket-dir"])
+        #expect(unreachable.status == 1 && unreachable.stderr.contains("not reachable"), "\(unreachable)")
+        #expect(sandbox.fileBytes(sandbox.storePath) == before, "the machine's store is byte-identical")
+    }
 }
