@@ -16,16 +16,20 @@ import Glibc
 public final class PostgresDatabase: SQLConnection {
     private var connection: OpaquePointer?
     public let timeoutMilliseconds: Int
+    /// The OS user a server on a unix socket must run as (libpq `requirepeer`), when one was asked for.
+    public let requiredPeer: String?
 
     /// Connects to `uri` (a libpq connection URI). libpq's `connect_timeout` (whole seconds, at least 2) bounds
     /// each host of a multi-host URI unless the URI sets its own; the session then gets server-side limits
     /// too, so a statement or a transaction left idle by a stopped client cannot hold the fleet's lock.
-    public init(uri: String, timeoutMilliseconds: Int) throws(DatabaseError) {
+    /// `requirePeer`, when given, is the OS user a server on a unix socket must run as (libpq `requirepeer`).
+    public init(uri: String, timeoutMilliseconds: Int, requirePeer: String? = nil) throws(DatabaseError) {
         self.timeoutMilliseconds = timeoutMilliseconds
+        self.requiredPeer = requirePeer
         let seconds = String(max(2, (timeoutMilliseconds + 999) / 1000))
         // Keywords are processed in order and the expanded URI comes last, so the URI's own settings win.
-        let keywords = ["connect_timeout", "application_name", "dbname"]
-        let values = [seconds, "sspr", uri]
+        let keywords = ["connect_timeout", "application_name"] + (requirePeer != nil ? ["requirepeer"] : []) + ["dbname"]
+        let values = [seconds, "sspr"] + (requirePeer.map { [$0] } ?? []) + [uri]
         let conn = PostgresDatabase.withCStrings(keywords) { k in
             PostgresDatabase.withCStrings(values) { v in PQconnectdbParams(k, v, 1) }
         }

@@ -99,21 +99,22 @@ import Testing
         #expect(try engine.confirmContactRegistration(user: "alice", kind: .email, code: secret(registrationCode), context: .commandLine) == .accepted)
         let flowPolicy = senders + "methods = email\n"
         let prompt = "Code sent to a***@example.com: "
+        let send = ResetMessages.sendCodePrompt("a***@example.com")  // no menu: the code goes out on an empty reply
         var firstCode = ""
-        let leave = ScriptedConversation([Self.offer: ["yes"], ResetMessages.newPassword: [nil]])
+        let leave = ScriptedConversation([Self.offer: ["yes"], send: [""], ResetMessages.newPassword: [nil]])
         leave.computed[prompt] = {
             firstCode = sixDigits(sentMessages(mail).last?.stdin ?? "") ?? ""
             return firstCode
         }
         #expect(throws: SSPRError.self) { try sandbox.resetFlow(flowPolicy).run(user: "alice", conversation: leave) }
         #expect(leave.prompts.last == ResetMessages.newPassword && firstCode.count == 6)
-        let finish = ScriptedConversation([Self.offer: ["yes"], prompt: [firstCode],
+        let finish = ScriptedConversation([Self.offer: ["yes"], send: [""], prompt: [firstCode],
                                            ResetMessages.newPassword: [Self.newPassword], ResetMessages.retypePassword: [Self.newPassword]])
         guard case .completed = try sandbox.resetFlow(flowPolicy).run(user: "alice", conversation: finish) else {
             Issue.record("the kept code did not complete the reset: \(finish.transcript)"); return
         }
         #expect(sentMessages(mail).count == 3, "registration, first reset, second reset")
-        let replay = ScriptedConversation([Self.offer: ["yes"], prompt: [firstCode, nil]])
+        let replay = ScriptedConversation([Self.offer: ["yes"], send: [""], prompt: [firstCode, nil]])
         #expect(throws: SSPRError.self) { try sandbox.resetFlow(flowPolicy).run(user: "alice", conversation: replay) }
         #expect(replay.errors.first == ResetMessages.wrongProof, "spent by the completed reset")
     }

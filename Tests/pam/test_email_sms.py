@@ -111,7 +111,8 @@ def test_email_registration_reset_and_notices(sandbox, smtp):
         asked.append(text)
         return code_in(body(smtp.wait(before + 1)[before]))
 
-    transcript, results = sandbox.pam("alice", Script({OFFER: "yes", "Code sent to A***@example.com: ": mailed_code,
+    transcript, results = sandbox.pam("alice", Script({OFFER: "yes", "Press Enter to send a code to A***@example.com: ": "",
+                                                       "Code sent to A***@example.com: ": mailed_code,
                                                        "New password: ": NEW, "Retype new password: ": NEW}), extra=("--tty", "tty7"))
     assert results["authenticate"] == 0, transcript
     assert asked == ["Code sent to A***@example.com: "]
@@ -170,7 +171,8 @@ def test_sms_registration_and_reset_with_hostile_input(sandbox):
     def texted(_):
         return code_in(sent(out)[-1][1])
 
-    transcript, results = sandbox.pam("alice", Script({OFFER: "yes", "Code sent to **********99: ": texted,
+    transcript, results = sandbox.pam("alice", Script({OFFER: "yes", "Press Enter to send a code to **********99: ": "",
+                                                      "Code sent to **********99: ": texted,
                                                       "New password: ": NEW, "Retype new password: ": NEW}))
     assert results["authenticate"] == 0
     assert all(a[:2] == ["send", "--to"] and a[2] == "+15550100199" for a, _ in sent(out))

@@ -9,6 +9,7 @@ where that directory is bind-mounted over /usr/lib/locale. The helper and the co
 installation (PREFIX/libexec/sspr/sspr-reset, PREFIX/bin/sspr, PREFIX/share/locale/LANG/LC_MESSAGES/sspr.mo
 compiled from po/ with msgfmt --check): the programs find their catalogues beside themselves, as installed ones
 do, without any option that could weaken the installed helper."""
+import json
 import os
 import shutil
 import subprocess
@@ -103,7 +104,7 @@ def test_german_reset_shows_german_prompts_and_accepts_ja(localized):
 def test_german_wrong_proof_and_menu_are_german(localized):
     enrol_codes(localized, "alice")
     localized.sspr("admin", "enroll", "alice", "totp", "--secret", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-    script = Script({OFFER["de"]: "j", "Wählen Sie eine Methode [1-2]: ": "2", "Wiederherstellungscode: ": "not-a-code"})
+    script = Script({OFFER["de"]: "j", "Wählen Sie eine Methode [1-2]: ": "2", "Wiederherstellungscode: ": "WRNGX-CDEFG"})
     transcript, results = localized.pam("alice", script, extra=("--locale", "de_DE.UTF-8"))
     assert results["authenticate"] == PAM_AUTH_ERR
     texts = [text for _, text in transcript]
@@ -116,9 +117,20 @@ def test_german_wrong_proof_and_menu_are_german(localized):
 @pytest.mark.parametrize("answer", ["yes", "Y", " JA "])
 def test_german_offer_still_takes_yes_and_its_own_yes_in_any_case(localized, answer):
     enrol_codes(localized, "alice")
-    script = Script({OFFER["de"]: answer, "Wiederherstellungscode: ": "wrong-code-1"})
+    script = Script({OFFER["de"]: answer, "Wiederherstellungscode: ": "wrngx-cdefg"})
     transcript, _ = localized.pam("alice", script, extra=("--locale", "de_DE.UTF-8"))
     assert "Wiederherstellungscode: " in prompts(transcript)
+
+
+def test_german_yes_replayed_to_every_prompt_counts_no_proof(localized):
+    """A locker that replays the typed `ja` (docs/security.md): refused in German, never a failed proof."""
+    enrol_codes(localized, "alice")
+    for _ in range(3):
+        transcript, results = localized.pam("alice", lambda style, text: "ja", extra=("--locale", "de_DE.UTF-8"))
+        assert ("ERROR", "Ein Wiederherstellungscode hat 10 Buchstaben und Ziffern.") in transcript, transcript
+        assert ("ERROR", "Das war nicht richtig.") not in transcript
+    audit = json.loads(localized.sspr("admin", "audit", "--json", "--user", "alice").stdout)
+    assert not [a for a in audit if a["event"] == "proof" and a["result"] == "fail"]
 
 
 @pytest.mark.parametrize("answer", ["jetzt nicht", "nein", "1", "+", "oui", ""])
@@ -153,7 +165,7 @@ def test_french_full_reset(localized):
 @pytest.mark.parametrize("answer", ["sí", "si", "s", "SÍ", "y"])
 def test_spanish_offer_accepts_si(localized, answer):
     enrol_codes(localized, "alice")
-    script = Script({OFFER["es"]: answer, "Código de recuperación: ": "codigo-falso"})
+    script = Script({OFFER["es"]: answer, "Código de recuperación: ": "CDGFX-22222"})
     transcript, results = localized.pam("alice", script, extra=("--locale", "es_ES.UTF-8"))
     assert prompts(transcript)[:2] == [OFFER["es"], "Código de recuperación: "]
     assert ("ERROR", "Eso no era correcto.") in transcript

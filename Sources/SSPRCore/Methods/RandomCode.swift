@@ -23,6 +23,12 @@ enum RandomCode {
         return SecretBytes(out)
     }
 
+    /// True when `typed`, normalised, is `length` characters of the alphabet: something `make` could have made.
+    static func isWellFormed(_ typed: SecretBytes, length: Int) -> Bool {
+        let code = normalise(typed)
+        return code.count == length && code.bytes.allSatisfy { alphabet.contains($0) }
+    }
+
     /// What the user typed, reduced to the code's characters: uppercase, without spaces and dashes.
     static func normalise(_ typed: SecretBytes) -> SecretBytes {
         var out: [UInt8] = []

@@ -6,6 +6,9 @@ import SSPRSystem
 /// conditional update (`WHERE used_at IS NULL`), so of concurrent redemptions of one code exactly one wins.
 public struct RecoveryCodeMethod {
     public static let count = 10
+    /// Two groups of five ("7KQ2M-XH4PD"): ten characters once the dash is dropped.
+    static let groups = 2, groupLength = 5
+    static let codeLength = groups * groupLength
     let store: Store
 
     /// Replaces the user's codes with ten new ones and returns them (the only time they exist in clear).
@@ -13,7 +16,7 @@ public struct RecoveryCodeMethod {
         var codes: [SecretBytes] = []
         var hashes: [String] = []
         for _ in 0..<RecoveryCodeMethod.count {
-            let code = try RandomCode.make(groups: 2, groupLength: 5)
+            let code = try RandomCode.make(groups: RecoveryCodeMethod.groups, groupLength: RecoveryCodeMethod.groupLength)
             codes.append(code)
             hashes.append(try SecretHasher.fastHash(RandomCode.normalise(code)))
         }

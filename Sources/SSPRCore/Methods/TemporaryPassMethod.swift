@@ -7,13 +7,16 @@ import SSPRSystem
 public struct TemporaryPassMethod {
     public static let minimumLifetime: Int64 = 5 * 60
     public static let maximumLifetime: Int64 = 30 * 86400
+    /// Four groups of four: sixteen characters once the dashes are dropped.
+    static let groups = 4, groupLength = 4
+    static let passLength = groups * groupLength
     let store: Store
 
     public func issue(user: String, lifetime: Int64, reusable: Bool, issuedBy: String, now: Int64) throws(SSPRError) -> SecretBytes {
         guard (TemporaryPassMethod.minimumLifetime...TemporaryPassMethod.maximumLifetime).contains(lifetime) else {
             throw .invalidInput("a pass lifetime must be from 5m to 30d")
         }
-        let pass = try RandomCode.make(groups: 4, groupLength: 4)
+        let pass = try RandomCode.make(groups: TemporaryPassMethod.groups, groupLength: TemporaryPassMethod.groupLength)
         let hash = try SecretHasher.fastHash(RandomCode.normalise(pass))
         _ = try store.run("DELETE FROM passes WHERE user = ?", [.text(user)])
         _ = try store.run("""

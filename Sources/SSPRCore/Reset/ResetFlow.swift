@@ -12,6 +12,8 @@ import SSPRSystem
 public struct ResetFlow {
     public static let maximumWrongProofs = 3
     public static let maximumChoiceErrors = 3
+    /// Replies that cannot be proofs at all (`ProofShape`): refused without counting, up to this many.
+    public static let maximumUnusableReplies = 3
     public static let passwordTries = 3
 
     public let paths: SystemPaths
@@ -36,6 +38,7 @@ public struct ResetFlow {
     public func run(user: String, conversation: ResetConversation) throws(SSPRError) -> ResetOutcome {
         let answer = try conversation.prompt(ResetMessages.offer, echo: true)
         guard ResetFlow.isYes(answer) else { return .declined }
+        let offerReply = String(decoding: answer.bytes, as: UTF8.self)
 
         let engine: RecoveryEngine
         do { engine = try openEngine() } catch {
@@ -78,7 +81,8 @@ public struct ResetFlow {
         let newPassword: SecretBytes
         var keyrings = KeyringsToMove()
         do throws(SSPRError) {
-            try proveIdentity(user: user, plan: plan, engine: engine, conversation: conversation, progress: &progress)
+            try proveIdentity(user: user, plan: plan, offerReply: offerReply, engine: engine, conversation: conversation,
+                              progress: &progress)
             // What the old password also locks is said now, before a new one is asked (and nothing spent).
             keyrings = try checkHome(user: user, engine: engine, conversation: conversation, progress: &progress)
             newPassword = try chooseAndCommit(change, engine: engine, conversation: conversation, progress: &progress)
@@ -109,20 +113,44 @@ public struct ResetFlow {
     }
 
     /// Walks the gates, checking each proof without spending it; the methods and claims go into `progress`.
-    private func proveIdentity(user: String, plan: ResetPlan, engine: RecoveryEngine, conversation: ResetConversation,
-                               progress: inout ResetProgress) throws(SSPRError) {
+    /// A reply that cannot be a proof of the method (`ProofShape`) is refused before it is checked: it never
+    /// counts toward the lockout, and a few of them end the reset as "too many attempts".
+    private func proveIdentity(user: String, plan: ResetPlan, offerReply: String, engine: RecoveryEngine,
+                               conversation: ResetConversation, progress: inout ResetProgress) throws(SSPRError) {
         var unavailable: [MethodKind] = []  // a code that could not be sent: offer the others
         var wrong = 0
+        var unusable = 0
+        func refuse(_ method: MethodKind, saying line: String) throws(SSPRError) {
+            conversation.log(.notice, "reset for \(sanitisedName(user)): a reply that cannot be a \(method.rawValue) proof, not counted")
+            try conversation.show([line], asError: true)
+            unusable += 1
+            if unusable >= ResetFlow.maximumUnusableReplies {
+                progress.reason = "replies that cannot be proofs"
+                try conversation.show([ResetMessages.tooManyAttempts] + helpdeskLines, asError: true)
+                throw .tooManyAttempts
+            }
+        }
         while !plan.isSatisfied(by: progress.methods) {
             let choices = plan.choices(after: progress.methods).filter { !unavailable.contains($0) }
             guard !choices.isEmpty else {
                 try tellNotAvailable(conversation)
                 throw .notAvailable("no method left for the next gate")
             }
-            let method = try choose(choices, step: progress.methods.count + 1, of: plan.gates, conversation: conversation)
-            guard let proof = try ask(method, user: user, engine: engine, conversation: conversation) else {
+            let (method, fromMenu) = try choose(choices, step: progress.methods.count + 1, of: plan.gates, conversation: conversation)
+            let proof: Proof
+            switch try ask(method, user: user, engine: engine, conversation: conversation, confirmSending: !fromMenu) {
+            case .unavailable:
                 unavailable.append(method)
                 continue
+            case .notConfirmed:
+                try refuse(method, saying: ResetMessages.codeNotSentNoEnter)
+                continue
+            case .proof(let given):
+                guard ProofShape.canBe(given, of: method, offerReply: offerReply) else {
+                    try refuse(method, saying: ResetMessages.notAProof(method))
+                    continue
+                }
+                proof = given
             }
             // Counted toward lockout before it is checked, as every proof; a right one is not spent here.
             let checked = try engine.verifyUnspent(user: user, method: method, proof: proof, context: context)
@@ -237,12 +265,14 @@ public struct ResetFlow {
         }
     }
 
+    /// The method for the next proof, and whether the user picked it from a menu (a step that a client replaying
+    /// one text cannot pass).
     private func choose(_ choices: [MethodKind], step: Int, of gates: Int,
-                        conversation: ResetConversation) throws(SSPRError) -> MethodKind {
+                        conversation: ResetConversation) throws(SSPRError) -> (MethodKind, fromMenu: Bool) {
         if choices.count == 1, let only = choices.first {
             // With one choice there is no menu; a second gate still says which step this is.
             if gates > 1 { try conversation.show([ResetMessages.verifyHeader(step: step, of: gates)], asError: false) }
-            return only
+            return (only, false)
         }
         var menu = [ResetMessages.verifyHeader(step: step, of: gates)]
         for (index, method) in choices.enumerated() { menu.append("  \(index + 1). \(method.localizedName)") }
@@ -250,31 +280,46 @@ public struct ResetFlow {
         for _ in 0..<ResetFlow.maximumChoiceErrors {
             let reply = try conversation.prompt(ResetMessages.chooseMethod(choices.count), echo: true)
             let text = trim(String(decoding: reply.bytes, as: UTF8.self))
-            if let n = Int(text), n >= 1, n <= choices.count { return choices[n - 1] }
+            if let n = Int(text), n >= 1, n <= choices.count { return (choices[n - 1], true) }
             try conversation.show([ResetMessages.invalidChoice(choices.count)], asError: true)
         }
         try conversation.show([ResetMessages.tooManyAttempts] + helpdeskLines, asError: true)
         throw .tooManyAttempts
     }
 
-    /// The proof for `method`, or nil when it cannot be asked for now (a code that could not be sent).
-    private func ask(_ method: MethodKind, user: String, engine: RecoveryEngine,
-                     conversation: ResetConversation) throws(SSPRError) -> Proof? {
+    /// What asking for a proof gave.
+    private enum Asked {
+        case proof(Proof)
+        /// A code that could not be sent now: offer the other methods.
+        case unavailable
+        /// The user did not press Enter to have a code sent: nothing was sent.
+        case notConfirmed
+    }
+
+    /// The proof for `method`. A code by e-mail or text message is sent only after a step a client replaying one
+    /// text cannot pass: the menu, or else (`confirmSending`) an empty reply to "Press Enter to send a code".
+    private func ask(_ method: MethodKind, user: String, engine: RecoveryEngine, conversation: ResetConversation,
+                     confirmSending: Bool) throws(SSPRError) -> Asked {
         switch method {
-        case .totp: return .code(try conversation.prompt(ResetMessages.totpPrompt, echo: false))
-        case .recoveryCode: return .code(try conversation.prompt(ResetMessages.recoveryCodePrompt, echo: false))
-        case .tap: return .code(try conversation.prompt(ResetMessages.passPrompt, echo: false))
+        case .totp: return .proof(.code(try conversation.prompt(ResetMessages.totpPrompt, echo: false)))
+        case .recoveryCode: return .proof(.code(try conversation.prompt(ResetMessages.recoveryCodePrompt, echo: false)))
+        case .tap: return .proof(.code(try conversation.prompt(ResetMessages.passPrompt, echo: false)))
         case .questions:
             var answers: [QuestionsMethod.Answer] = []
             for question in try engine.questions.pick(user: user) {
                 let reply = try conversation.prompt(ResetMessages.question(question.text), echo: false)
                 answers.append(QuestionsMethod.Answer(questionID: question.id, answer: reply))
             }
-            return .answers(answers)
+            return .proof(.answers(answers))
         case .email, .sms:
+            if confirmSending, let destination = try engine.contactCodes.destination(user: user, kind: method) {
+                let reply = try conversation.prompt(ResetMessages.sendCodePrompt(ContactAddress.mask(destination, kind: method)),
+                                                    echo: true)
+                guard trim(String(decoding: reply.bytes, as: UTF8.self)).isEmpty else { return .notConfirmed }
+            }
             switch try engine.sendLoginCode(user: user, kind: method, context: context) {
             case .sent(let masked):
-                return .code(try conversation.prompt(ResetMessages.codeSentPrompt(masked), echo: false))
+                return .proof(.code(try conversation.prompt(ResetMessages.codeSentPrompt(masked), echo: false)))
             case .throttled:
                 try conversation.show([ResetMessages.tooManyCodes], asError: true)
             case .failed(let reason):
@@ -283,7 +328,7 @@ public struct ResetFlow {
             case .notRegistered:
                 try conversation.show([ResetMessages.codeNotSent], asError: true)
             }
-            return nil
+            return .unavailable
         }
     }
 

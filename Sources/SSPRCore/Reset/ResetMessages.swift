@@ -28,6 +28,21 @@ public enum ResetMessages {
     public static var recoveryCodePrompt: String { translated("Recovery code: ") }
     public static var passPrompt: String { translated("Temporary access pass: ") }
     public static func codeSentPrompt(_ masked: String) -> String { translated("Code sent to {address}: ", ["address": masked]) }
+    /// A reply that cannot be a proof of the method (refused without counting toward the lockout).
+    public static func notAProof(_ method: MethodKind) -> String {
+        switch method {
+        case .totp: return translated("Type the 6 digits your authenticator app shows.")
+        case .email, .sms: return translated("Type the 6 digits of the code you were sent.")
+        case .recoveryCode: return translated("A recovery code has 10 letters and digits.")
+        case .tap: return translated("A temporary access pass has 16 letters and digits.")
+        case .questions: return translated("Answer each question with its own answer.")
+        }
+    }
+    /// Before a code is sent when no menu was shown: a step that a client replaying one text cannot pass.
+    public static func sendCodePrompt(_ masked: String) -> String {
+        translated("Press Enter to send a code to {address}: ", ["address": masked])
+    }
+    public static var codeNotSentNoEnter: String { translated("No code was sent.") }
     public static var wrongProof: String { translated("That was not right.") }
     public static var codeNotSent: String { translated("The code could not be sent. Choose another method.") }
     public static var tooManyCodes: String {

@@ -8,7 +8,9 @@ import SSPRSystem
 /// means, a `passfile` or a client certificate, and those files must be root's and closed to everyone else,
 /// as the SQLite store is. Over TCP the server must prove who it is (`sslmode=verify-full`): the store holds
 /// TOTP secrets, and a machine that talks to an impostor would both leak them and accept forged proofs.
-/// Only a unix socket, which the kernel protects, may go without TLS.
+/// Only a unix socket may go without TLS, and only one that nobody but root or the server's user can serve
+/// (`PostgresSocketCheck`). A `service=` is refused: libpq reads the service file only when it connects, after
+/// these checks, so what it names could never be checked.
 public enum PostgresStoreSetup {
     public static func check(uri: String) throws(SSPRError) -> PostgresConnectionInfo {
         let info: PostgresConnectionInfo
@@ -18,17 +20,24 @@ public enum PostgresStoreSetup {
         if let key = info.inlineSecrets.first {
             throw .storeUnavailable("store URI must not hold a \(key) (the policy file is world-readable): put it in a passfile (root-only, 0600) and name it with passfile=")
         }
+        if let key = ["service", "servicefile"].first(where: { info.options[$0] != nil }) {
+            throw .storeUnavailable("store URI must not use \(key)= (libpq reads the service file only when it connects, after sspr's checks): write host, port, dbname and sslmode into the URI itself")
+        }
         if !info.isLocalSocketOnly && info.sslMode != "verify-full" {
             throw .storeUnavailable("store URI reaches \(info.hosts.joined(separator: ",")) over TCP with sslmode=\(info.sslMode); a fleet store over the network needs sslmode=verify-full (and sslrootcert=)")
         }
         for (key, path) in info.credentialFiles { try checkFile(path, key: key, closedToOthers: true) }
         for (key, path) in info.trustFiles { try checkFile(path, key: key, closedToOthers: false) }
+        try PostgresSocketCheck(info: info).check(info)
         return info
     }
 
     public static func connect(uri: String, timeoutMilliseconds: Int) throws(SSPRError) -> PostgresDatabase {
-        _ = try check(uri: uri)
-        do { return try PostgresDatabase(uri: uri, timeoutMilliseconds: timeoutMilliseconds) } catch {
+        let info = try check(uri: uri)
+        // On a unix socket the server process must run as the server user (libpq checks it with SO_PEERCRED
+        // before sending anything); over TCP libpq ignores requirepeer and TLS proves the server instead.
+        let serverUser = PostgresSocketCheck(info: info).serverUser
+        do { return try PostgresDatabase(uri: uri, timeoutMilliseconds: timeoutMilliseconds, requirePeer: serverUser) } catch {
             throw .storeUnreachable("store \(uri) is not reachable: \(error.message)")
         }
     }

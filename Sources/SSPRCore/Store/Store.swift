@@ -77,7 +77,9 @@ public final class Store {
     public func summary() throws(SSPRError) -> String {
         let schema = "schema version \(try schemaVersion()) of \(StoreSchema.currentVersion)"
         guard let postgres = db as? PostgresDatabase else { return "SQLite \(SQLiteDatabase.libraryVersion), \(schema)" }
-        let tls = postgres.tlsVersion.map { "TLS \($0)" } ?? (postgres.host.hasPrefix("/") ? "local socket, no TLS" : "no TLS")
+        let socket = postgres.host.hasPrefix("/")
+        let served = socket ? ", served by \(postgres.requiredPeer ?? "anyone (no requirepeer)")" : ""
+        let tls = postgres.tlsVersion.map { "TLS \($0)" } ?? (socket ? "local socket\(served), no TLS" : "no TLS")
         return "PostgreSQL \(postgres.serverVersion) at \(postgres.host), \(tls), \(schema)"
     }
 
