@@ -12,6 +12,8 @@ import SSPRSystem
 struct ResetHelper {
     static let socketDescriptor: Int32 = 3
     static let startTimeoutMilliseconds: Int64 = 30 * 1000
+    /// pam_sspr.so sends its request right after connecting; only a caller that holds connections idles here.
+    static let userPeerStartTimeoutMilliseconds: Int64 = 5 * 1000
 
     let peerMode: Bool
     let root: String?
@@ -31,9 +33,21 @@ struct ResetHelper {
         } else {
             trust = .module
         }
+        if case .userPeer(let uid) = trust {
+            switch PeerSlots.take(uid: uid, paths: SystemPaths(root: root)) {
+            case .held: break
+            case .full:
+                Syslog.write(.warning, "reset socket: uid \(uid) has \(HelperLauncher.defaultPerUser) resets running; connection refused")
+                return 1
+            case .unchecked(let why):
+                Syslog.write(.warning, "reset socket: per-user limit not checked (\(why))")
+            }
+        }
         let request: ResetRequest
         do {
-            var frame = try channel.receive(timeoutMilliseconds: ResetHelper.startTimeoutMilliseconds)
+            // A user peer that connects and says nothing holds a root process: it gets a few seconds, not 30.
+            let deadline = trust.requiredUID == nil ? ResetHelper.startTimeoutMilliseconds : ResetHelper.userPeerStartTimeoutMilliseconds
+            var frame = try channel.receive(timeoutMilliseconds: deadline)
             defer { frame.wipe() }
             request = try ResetRequest(frame: frame)
         } catch {

@@ -141,5 +141,8 @@ def test_a_hundred_concurrent_lockers_do_not_get_past_the_lockout(locker):
     for t in threads:
         t.join(timeout=300)
     assert len(results) == 100 and PAM_SUCCESS not in results
+    # At most four of alice's resets run at once (docs/security.md); those refused meanwhile get no offer. However
+    # many got through, the store checked no more than max_failures (5) proofs.
     audit = json.loads(box.sspr("admin", "audit", "--json", "--user", "alice").stdout)
-    assert sum(a["event"] == "proof" and a["result"] == "fail" for a in audit) == 5
+    checked = sum(a["event"] == "proof" and a["result"] == "fail" for a in audit)
+    assert 1 <= checked <= 5
