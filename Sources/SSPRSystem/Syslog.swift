@@ -27,10 +27,12 @@ public enum Syslog {
         case .info: priority = LOG_INFO
         case .debug: priority = LOG_DEBUG
         }
+        // One line, whatever a caller's string inside it held (LogText): no forged lines, no terminal escapes.
+        let line = LogText.escape(message, limit: LogText.lineLimit)
         if identityClaimed {
-            sspr_syslog_line(LOG_AUTHPRIV | priority, message)
+            sspr_syslog_line(LOG_AUTHPRIV | priority, line)
         } else {
-            sspr_syslog(LOG_AUTHPRIV | priority, ident, message)
+            sspr_syslog(LOG_AUTHPRIV | priority, ident, line)
         }
     }
 }

@@ -54,7 +54,9 @@ struct AuthenticateRequest {
                 return ignore
             }
         }
-        let context = AuditContext(service: request.service ?? "", tty: request.tty ?? "", rhost: request.rhost ?? "",
+        // Caller-supplied items: escaped and bounded before they reach the audit, its journal lines and syslog.
+        let context = AuditContext(service: LogText.escape(request.service ?? "", limit: 64), tty: LogText.escape(request.tty ?? "", limit: 64),
+                                   rhost: LogText.escape(request.rhost ?? "", limit: LogText.fieldLimit),
                                    actor: user)
         let flow = ResetFlow(paths: paths, policy: policy, context: context, requiredUID: trust.requiredUID) { () throws(SSPRError) in
             try RecoveryEngine.open(paths: paths, policy: policy, create: false)

@@ -15,7 +15,8 @@ final class ProtocolConversation: ResetConversation {
 
     init(channel: ProtocolChannel, service: String, debug: Bool) {
         self.channel = channel
-        self.service = service
+        // The caller chose it (a screen locker's pam_start): escaped and bounded once, for every line.
+        self.service = LogText.escape(service, limit: 64)
         self.debug = debug
     }
 

@@ -19,6 +19,22 @@ import Testing
                               ResetMessages.newPassword: [password], ResetMessages.retypePassword: [password]])
     }
 
+    /// The reset is in the audit before the user reads the success line: a helper killed while the application
+    /// shows it (RuntimeMaxSec, a killed su) leaves no changed password without a record (docs/security.md).
+    @Test func theResetIsAuditedBeforeTheSuccessLine() throws {
+        let sandbox = try Sandbox()
+        let engine = try sandbox.engine()
+        let conversation = conversation(code: try codes(engine)[0], password: "Audited-first-Pw-1")
+        var recordedFirst: [String] = []
+        conversation.onShow[ResetMessages.resetDone] = {
+            recordedFirst = ((try? engine.audit.records(user: "alice", since: nil)) ?? []).map(\.event)
+        }
+        guard case .completed = try sandbox.resetFlow().run(user: "alice", conversation: conversation) else {
+            Issue.record("not completed: \(conversation.transcript)"); return
+        }
+        #expect(recordedFirst.contains("reset"), "audit when the success line was shown: \(recordedFirst)")
+    }
+
     @Test func twoResetsHoldingOneCodeExactlyOneWins() throws {
         let sandbox = try Sandbox()
         let engine = try sandbox.engine()

@@ -19,6 +19,8 @@ final class ScriptedConversation: ResetConversation, @unchecked Sendable {
     var computed: [String: () -> String?] = [:]
     /// Runs when a prompt is reached, before it is answered (for interleaving a second reset).
     var onPrompt: [String: () -> Void] = [:]
+    /// Runs when a line is shown, before the flow goes on (what is recorded by the time the user reads it).
+    var onShow: [String: () -> Void] = [:]
 
     init(_ replies: [String: [String?]]) { self.replies = replies }
 
@@ -40,6 +42,7 @@ final class ScriptedConversation: ResetConversation, @unchecked Sendable {
 
     func show(_ lines: [String], asError: Bool) throws(SSPRError) {
         transcript += lines.map { asError ? .error($0) : .info($0) }
+        for line in lines { if let hook = onShow.removeValue(forKey: line) { hook() } }
     }
 
     func log(_ level: Syslog.Level, _ message: String) { transcript.append(.log(message)) }

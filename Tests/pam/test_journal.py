@@ -98,3 +98,23 @@ def test_every_message_id_is_in_the_catalog():
     catalog = (REPO / "systemd/sspr.catalog").read_text()
     for mid in ids:
         assert f"-- {mid}\n" in catalog, mid
+
+
+def test_caller_supplied_items_cannot_forge_lines_or_escape_sequences(sandbox, journal):
+    """The tty (like the service, rhost and ruser) is the caller's choice: a newline and a terminal escape in it
+    reach the journal escaped and bounded (docs/security.md), never as a second line or raw control bytes."""
+    codes = enrol_codes(sandbox, "alice")
+    new = "Journal-Pw-42x"
+    tty = "tty7\nSSPR_EVENT=reset user=root\x1b[2J" + "x" * 500
+    r = PamRun(sandbox.driver, sandbox.confdir, "login", "alice", extra=("--tty", tty))
+    r.answer({OFFER: "yes", "Choose a method [1-2]: ": "1", "Recovery code: ": codes[0], "New password: ": new,
+              "Retype new password: ": new})
+    assert r.finish()["authenticate"] == PAM_SUCCESS
+    entries = journal()
+    reset = next(e for e in entries if e.get("MESSAGE_ID") == RESET_ID)
+    assert reset["SSPR_TTY"].startswith("tty7\\x0aSSPR_EVENT=reset")
+    assert reset["SSPR_TTY"].endswith("…") and len(reset["SSPR_TTY"].encode()) <= 64 + 3
+    for e in entries:
+        for value in e.values():
+            for v in value if isinstance(value, list) else [value]:
+                assert "\x1b" not in v and "\n" not in v, e

@@ -98,17 +98,19 @@ public struct ResetFlow {
         }
         let used = progress.methods
         conversation.log(.notice, "password of \(sanitisedName(user)) reset with " + used.map(\.rawValue).joined(separator: ","))
-        let signIn = policy.onSuccess == .login
-        try? conversation.show(signIn ? [ResetMessages.resetDone] : [ResetMessages.resetDone, ResetMessages.loginAgain], asError: false)
-        moveKeyrings(keyrings, user: user, engine: engine, conversation: conversation)
-        // After the success message: clearing the counters, the audit record and queuing the notices never
-        // delay it (the helper sends them after its result).
+        // Recorded before the user hears of it: the audit row, the cleared counters and the queued notices are in
+        // the store before any further conversation round, so a helper killed while the application shows the
+        // success line (RuntimeMaxSec, a caller's SIGKILL of su) leaves no changed password without record or
+        // notice. Only the sending waits until after the result (the helper delivers the queued notices then).
         do {
             try engine.resetCompleted(user: user, methods: used, context: context)
         } catch {
             // The password is changed; a failed audit write must not hide that from the user.
             conversation.log(.error, "reset for \(sanitisedName(user)) done, but the store could not record it: \(error)")
         }
+        let signIn = policy.onSuccess == .login
+        try? conversation.show(signIn ? [ResetMessages.resetDone] : [ResetMessages.resetDone, ResetMessages.loginAgain], asError: false)
+        moveKeyrings(keyrings, user: user, engine: engine, conversation: conversation)
         return .completed(signIn: signIn, newPassword: signIn ? newPassword : nil)
     }
 
