@@ -92,7 +92,7 @@ int sspr_so_peercred(void)
 /* posix_spawn with default signals, an empty mask, descriptors laid out by `layout` and everything above them
  * closed; `session` gives the child a session of its own, else a process group of its own. */
 static int spawn_clean(const char *path, char *const argv[], char *const envp[], int stdin_fd, int socket_fd,
-                       int session, int *pid)
+                       int stdout_fd, int session, int *pid)
 {
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attr;
@@ -113,6 +113,7 @@ static int spawn_clean(const char *path, char *const argv[], char *const envp[],
         rc = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDWR, 0);
         if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, 0, 1);
     }
+    if (rc == 0 && stdout_fd >= 0) rc = posix_spawn_file_actions_adddup2(&actions, stdout_fd, 1);
     if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, 1, 2);
     if (rc == 0 && socket_fd >= 0) rc = posix_spawn_file_actions_adddup2(&actions, socket_fd, 3);
     if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(&actions, socket_fd >= 0 ? 4 : 3);
@@ -131,12 +132,17 @@ static int spawn_clean(const char *path, char *const argv[], char *const envp[],
 
 int sspr_spawn(const char *path, char *const argv[], char *const envp[], int stdin_fd, int *pid)
 {
-    return spawn_clean(path, argv, envp, stdin_fd, -1, 0, pid);
+    return spawn_clean(path, argv, envp, stdin_fd, -1, -1, 0, pid);
+}
+
+int sspr_spawn_capturing(const char *path, char *const argv[], char *const envp[], int output_fd, int *pid)
+{
+    return spawn_clean(path, argv, envp, -1, -1, output_fd, 0, pid);
 }
 
 int sspr_spawn_with_socket(const char *path, char *const argv[], char *const envp[], int socket_fd, int *pid)
 {
-    return spawn_clean(path, argv, envp, -1, socket_fd, 1, pid);
+    return spawn_clean(path, argv, envp, -1, socket_fd, -1, 1, pid);
 }
 
 void sspr_scrub_freed_memory(void)

@@ -63,6 +63,13 @@ struct AdminCheck: ParsableCommand {
                 let line = "registrations of \(user) \(RecoveryEngine.mismatchReason(state)): sspr admin remove \(user)"
                 if case .gone = state { warning(line) } else { problem(line) }
             }
+            // Accounts that became administrators after a helpdesk member enrolled them: those methods no longer
+            // count at their reset (docs/security.md), so they may be left with fewer than two that do.
+            for (user, methods) in try engine.adminsWithHelpdeskMethods() {
+                let list = methods.map { "\($0.method.rawValue) by \($0.setBy)" }.joined(separator: ", ")
+                warning("administrator \(user) has methods a helpdesk member set up, which do not count at their reset: "
+                        + "\(list) (let \(user) register their own, or enrol as root)")
+            }
             // Notices wait only while no deliverer can send them (sender broken, ssprd and the timer not running).
             let backlog = try engine.outbox.backlog()
             if let oldest = backlog.oldestCreatedAt, engine.now - oldest > 3_600 {

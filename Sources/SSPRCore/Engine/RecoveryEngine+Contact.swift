@@ -94,6 +94,7 @@ extension RecoveryEngine {
             try store.transaction { () throws(SSPRError) in
                 try bindings.bind(user, uid: account.uid, now: t)
                 try contactCodes.register(user: user, kind: kind, destination: destination, now: t)
+                try recordSetter(user, kind: kind, context: context)
                 try queueNotices(.methodAdded(kind), user: user, context: context, at: t)
             }
             try audit.record(registrationEvent(user, context), user: user, method: kind, result: "pass",

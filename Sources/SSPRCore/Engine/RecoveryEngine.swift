@@ -12,6 +12,8 @@ public final class RecoveryEngine {
     public let store: Store
     public let accounts: AccountDirectory
     let clock: Clock
+    /// sudo's answer per account for the life of this engine (one reset, one request, one report).
+    private var sudoAnswers: [String: Bool] = [:]
 
     public var totp: TOTPMethod { TOTPMethod(store: store) }
     public var questions: QuestionsMethod { QuestionsMethod(store: store, policy: policy) }
@@ -75,9 +77,18 @@ public final class RecoveryEngine {
         }
     }
 
-    /// Gets the admin gates (two methods, no questions): root always, the first admin (SPEC 3), and every
-    /// member of `admin_groups`. Only root administers these accounts through ssprd and the CLI.
-    public func isAdmin(_ account: Account) -> Bool { account.uid == 0 || account.isMember(ofAny: policy.adminGroups) }
+    /// Gets the admin gates (two methods, no questions): root always, every member of `admin_groups` (by default
+    /// also the root-equivalent groups: docker, lxd, disk, libvirt), and, on the real system, every account sudo
+    /// grants a rule (`SudoRules`; not in a sandbox root, whose accounts sudo does not know). Only root
+    /// administers these accounts through ssprd and the CLI.
+    public func isAdmin(_ account: Account) -> Bool {
+        if account.uid == 0 || account.isMember(ofAny: policy.adminGroups) { return true }
+        guard !paths.isSandboxed else { return false }
+        if let known = sudoAnswers[account.name] { return known }
+        let granted = SudoRules.grantsAnything(to: account.name)
+        sudoAnswers[account.name] = granted
+        return granted
+    }
 
     /// The reset plan for `user`, or why there is none. `notAvailable` reasons are for logs only.
     public func plan(for user: String, context: AuditContext = AuditContext()) throws(SSPRError) -> ResetPlan {
@@ -86,9 +97,10 @@ public final class RecoveryEngine {
         guard account.uid != 0 || policy.allowRoot else { throw .notAvailable("allow_root = no: root is never reset") }
         guard isEnabled(for: account) else { throw .notAvailable("the policy does not enable the reset for this account") }
         try requireBinding(user, account: account, context: context)
-        let registered = try registeredMethods(user)
-        guard let plan = ResetPlan.make(policy: policy, registered: registered, isAdmin: isAdmin(account)) else {
-            throw .notAvailable("not enough methods registered")
+        let admin = isAdmin(account)
+        let registered = try countingMethods(try registeredMethods(user), account: account, admin: admin)
+        guard let plan = ResetPlan.make(policy: policy, registered: registered, isAdmin: admin) else {
+            throw .notAvailable(admin ? "not enough methods registered by the user or root (administrator)" : "not enough methods registered")
         }
         return plan
     }
@@ -98,11 +110,19 @@ public final class RecoveryEngine {
     /// Checks one proof for `method`, with lockout: an attempt is counted as a failure *before* the check and
     /// the count is withdrawn only on success, so concurrent guesses can never exceed `max_failures`.
     /// Registrations that belong to another account (or none) are "not available", audited, and not checked.
+    /// A helpdesk member's checks also spend their own budget for the account (`helpdeskBudget`).
     public func verify(user: String, method: MethodKind, proof: Proof, context: AuditContext) throws(SSPRError) -> ProofOutcome {
         try requireBinding(user, account: accounts.account(named: user), context: context)
-        return try attempt(user: user, method: method, context: context) { () throws(SSPRError) -> Bool in
+        let budget = helpdeskBudget(user: user, context: context)
+        if let budget, let until = try failures.lockedUntil(budget, now: now) { return .lockedOut(until: until) }
+        let outcome = try attempt(user: user, method: method, context: context) { () throws(SSPRError) -> Bool in
             try check(user: user, method: method, proof: proof, now: now)
         }
+        if let budget, case .rejected(let lockedUntil) = outcome,
+           let spent = try spendHelpdeskBudget(budget, method: method, context: context) {
+            return .rejected(lockedUntil: lockedUntil ?? spent)
+        }
+        return outcome
     }
 
     /// How long an attempt waits for proofs being checked at the same moment to end, when together with the
@@ -208,6 +228,7 @@ public final class RecoveryEngine {
             try bindings.bind(user, uid: account.uid, now: t)
             let stored = try totp.register(user: user, secret: secret, code: code, now: t)
             if stored {
+                try recordSetter(user, kind: .totp, context: context)
                 try queueNotices(.methodAdded(.totp), user: user, context: context, at: t)
             } else {
                 try bindings.releaseIfEmpty(user)
@@ -224,6 +245,7 @@ public final class RecoveryEngine {
         try store.transaction { () throws(SSPRError) in
             try bindings.bind(user, uid: account.uid, now: t)
             try totp.enroll(user: user, secret: secret, now: t)
+            try recordSetter(user, kind: .totp, context: context)
             try queueNotices(.methodAdded(.totp), user: user, context: context, at: t)
         }
         try audit.record(registrationEvent(user, context), user: user, method: .totp, result: "pass", context: context, at: t)
@@ -236,6 +258,7 @@ public final class RecoveryEngine {
         try store.transaction { () throws(SSPRError) in
             try bindings.bind(user, uid: account.uid, now: t)
             try questions.enroll(user: user, answers: answers, catalogue: catalogue, now: t)
+            try recordSetter(user, kind: .questions, context: context)
             try queueNotices(.methodAdded(.questions), user: user, context: context, at: t)
         }
         try audit.record(registrationEvent(user, context), user: user, method: .questions, result: "pass", context: context, at: t)
@@ -247,6 +270,7 @@ public final class RecoveryEngine {
         let codes = try store.transaction { () throws(SSPRError) in
             try bindings.bind(user, uid: account.uid, now: t)
             let codes = try recoveryCodes.generate(user: user, now: t)
+            try recordSetter(user, kind: .recoveryCode, context: context)
             try queueNotices(.methodAdded(.recoveryCode), user: user, context: context, at: t)
             return codes
         }
@@ -335,7 +359,8 @@ public final class RecoveryEngine {
     public func reportAll() throws(SSPRError) -> [UserReport] {
         let users = try store.query("""
             SELECT user FROM methods UNION SELECT user FROM recovery_codes UNION SELECT user FROM passes
-            UNION SELECT user FROM lockouts UNION SELECT user FROM failures ORDER BY user
+            UNION SELECT user FROM lockouts WHERE user NOT LIKE 'helpdesk:%'
+            UNION SELECT user FROM failures WHERE user NOT LIKE 'helpdesk:%' ORDER BY user
             """).compactMap { $0.first?.text }
         var reports: [UserReport] = []
         for user in users { reports.append(try report(user: user)) }

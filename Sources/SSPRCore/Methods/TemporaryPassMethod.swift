@@ -33,6 +33,14 @@ public struct TemporaryPassMethod {
             """, [.text(user), .integer(now)]).first?.first?.integer
     }
 
+    /// Who issued the user's usable pass (root, or a helpdesk member's name), if there is one.
+    public func activePassIssuer(user: String, now: Int64) throws(SSPRError) -> String? {
+        try store.query("""
+            SELECT issued_by FROM passes WHERE user = ? AND expires_at > ? AND (reusable = 1 OR used_at IS NULL)
+            ORDER BY expires_at DESC LIMIT 1
+            """, [.text(user), .integer(now)]).first?.first?.text
+    }
+
     /// True when `typed` is the user's unexpired pass (spent now unless reusable).
     public func verify(user: String, typed: SecretBytes, now: Int64) throws(SSPRError) -> Bool {
         guard let pass = try match(user: user, typed: typed, now: now) else { return false }

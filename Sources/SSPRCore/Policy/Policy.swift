@@ -45,7 +45,8 @@ public struct Policy: Equatable, Sendable {
     /// --send-test`), so the default lists only the methods that work everywhere.
     public var methods: [MethodKind] = [.totp, .questions, .recoveryCode, .tap]
     public var methodsRequired = 1
-    public var adminGroups = ["sudo", "wheel"]
+    /// The sudo groups and the groups whose members are root in all but name (docker, lxd, disk, libvirt).
+    public var adminGroups = ["sudo", "wheel", "admin", "docker", "lxd", "disk", "libvirt"]
     public var questionsToRegister = 3
     public var questionsToReset = 3
     public var requireRegistration = false

@@ -135,5 +135,8 @@ enum PostgresStoreSchema {
         """
         ALTER TABLE failures ADD COLUMN pending BIGINT NOT NULL DEFAULT 0;
         """,
+        """
+        ALTER TABLE methods ADD COLUMN set_by TEXT NOT NULL DEFAULT '';
+        """,
     ]
 }

@@ -35,7 +35,7 @@ public struct StoreMigration {
 
     static let registrationTables = [
         UserTable(name: "accounts", columns: ["user", "uid", "bound_at"], compared: false),
-        UserTable(name: "methods", columns: ["user", "kind", "created", "confirmed", "secret", "destination", "last_step"], compared: true),
+        UserTable(name: "methods", columns: ["user", "kind", "created", "confirmed", "secret", "destination", "last_step", "set_by"], compared: true),
         UserTable(name: "questions", columns: ["user", "question_id", "question_text", "answer_hash"], compared: true),
         UserTable(name: "recovery_codes", columns: ["user", "code_hash", "used_at"], compared: true),
         UserTable(name: "passes", columns: ["user", "pass_hash", "issued_by", "issued_at", "expires_at", "reusable", "used_at"], compared: true),

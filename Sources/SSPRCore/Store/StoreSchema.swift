@@ -153,6 +153,12 @@ enum StoreSchema {
         """
         ALTER TABLE failures ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
         """,
+        // 6: who set each method up: the user, root, or the helpdesk member who enrolled it (the acting name).
+        // For an account that is an administrator at reset time only the user's and root's count
+        // (docs/security.md, "Administrators over time"). '' is a method from before: counted as before.
+        """
+        ALTER TABLE methods ADD COLUMN set_by TEXT NOT NULL DEFAULT '';
+        """,
     ]
 
     /// Tables every store at `currentVersion` has; a store missing one is damaged.

@@ -51,6 +51,10 @@ int sspr_so_peercred(void);
  * hands a reset-socket connection to sspr-reset. Returns 0 or an errno. */
 int sspr_spawn_with_socket(const char *path, char *const argv[], char *const envp[], int socket_fd, int *pid);
 
+/* Like sspr_spawn, with stdin /dev/null and stdout and stderr on `output_fd`: for a command whose answer is
+ * its output (sudo -l). Returns 0 or an errno. */
+int sspr_spawn_capturing(const char *path, char *const argv[], char *const envp[], int output_fd, int *pid);
+
 /* Starts `path` with `argv` and `envp` through posix_spawn (no code of ours runs in the child, which matters
  * inside login or sshd): stdin from `stdin_fd`, stdout and stderr to /dev/null, every other descriptor closed,
  * default signal dispositions, an empty signal mask, its own process group. Returns 0 or an errno. */
