@@ -373,3 +373,143 @@ def test_ssprd_checks_the_current_password_against_the_directory(sandbox, slapd)
         assert [r["result"] for r in audit if r["event"] == "authenticate"] == ["fail", "pass", "fail"]
     finally:
         assert daemon.stop() == 0
+
+
+# --- the right entry, and a write whose answer is lost (docs/security.md, "The right directory entry") ---
+
+def add_local_account(sandbox, name, uid):
+    with open(sandbox.root / "etc/passwd", "a") as f:
+        f.write(f"{name}:x:{uid}:{uid}:{name}:/home/x:/bin/bash\n")
+    with open(sandbox.root / "etc/shadow", "a") as f:
+        f.write(f"{name}:!:19000:0:99999:7:::\n")
+    set_password(sandbox.root, name, "Old-password-1")
+
+
+@pytest.mark.parametrize("name", ["Alice", "\uff41lice", "alice\u00a0"])
+def test_a_local_name_that_only_matches_under_ldap_rules_writes_nothing(sandbox, slapd, name):
+    """uid is caseIgnoreMatch: these names find uid=alice's entry, which has no uid byte-identical to them."""
+    add_local_account(sandbox, name, 1020)
+    use_directory(sandbox, slapd)
+    codes = enrol_codes(sandbox, name)
+    transcript, results = reset(sandbox, codes[0], PASSWORD, user=name)
+    assert results["authenticate"] != PAM_SUCCESS
+    assert NOT_AVAILABLE in errors(transcript) and CODE not in prompts(transcript)
+    assert slapd.whoami("alice", OLD_PASSWORD)
+    assert codes_left(sandbox, name) == 10
+
+
+def test_an_entry_with_another_uid_number_is_not_written_unless_the_policy_relaxes_it(sandbox, slapd):
+    slapd.modify(f"dn: {slapd.user_dn('alice')}\nchangetype: modify\nreplace: uidNumber\nuidNumber: 2001\n")
+    use_directory(sandbox, slapd)
+    codes = enrol_codes(sandbox, "alice")
+    transcript, results = reset(sandbox, codes[0], PASSWORD)
+    assert results["authenticate"] != PAM_SUCCESS and NOT_AVAILABLE in errors(transcript)
+    assert slapd.whoami("alice", OLD_PASSWORD)
+    use_directory(sandbox, slapd, extra="ldap_match_uid_number = no\n")
+    transcript, results = reset(sandbox, codes[0], PASSWORD)
+    assert results["authenticate"] == PAM_SUCCESS, transcript
+    assert slapd.whoami("alice", PASSWORD)
+
+
+def test_the_audit_names_the_entry_written(sandbox, slapd):
+    use_directory(sandbox, slapd)
+    codes = enrol_codes(sandbox, "alice")
+    transcript, results = reset(sandbox, codes[0], PASSWORD)
+    assert results["authenticate"] == PAM_SUCCESS, transcript
+    last = last_audit(sandbox, "alice")
+    assert last["event"] == "reset" and last["detail"].endswith(f"; entry {slapd.user_dn('alice')}"), last
+
+
+PASSWORD_MODIFY_OID = b"1.3.6.1.4.1.4203.1.11.1"
+
+
+class LosingProxy:
+    """A unix-socket proxy in front of slapd's ldapi socket (plain LDAP, so it sees the operations): it forwards
+    everything, except that once a client sends a Password Modify request, the server's answers on that
+    connection are dropped (the write happens; its answer is lost). With `refuse_after`, every connection opened
+    after that moment is closed at once (the directory cannot be asked again)."""
+
+    def __init__(self, directory, target, refuse_after=False):
+        import threading
+        self.path = str(Path(directory) / "proxy.sock")
+        self.target, self.refuse_after, self.lost = target, refuse_after, threading.Event()
+        self.listener = socket.socket(socket.AF_UNIX)
+        self.listener.bind(self.path)
+        self.listener.listen(16)
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def uri(self):
+        import urllib.parse
+        return "ldapi://" + urllib.parse.quote(self.path, safe="")
+
+    def _accept(self):
+        import threading
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if self.refuse_after and self.lost.is_set():
+                client.close()
+                continue
+            server = socket.socket(socket.AF_UNIX)
+            server.connect(self.target)
+            state = {"dropping": False}
+            threading.Thread(target=self._pipe, args=(client, server, state, True), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(server, client, state, False), daemon=True).start()
+
+    def _pipe(self, src, dst, state, upstream):
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                if upstream and PASSWORD_MODIFY_OID in data:
+                    state["dropping"] = True
+                    self.lost.set()
+                if not upstream and state["dropping"]:
+                    continue
+                dst.sendall(data)
+        except OSError:
+            pass
+
+    def close(self):
+        self.listener.close()
+
+
+def test_a_lost_answer_to_the_write_is_checked_before_anything_is_given_back(sandbox, slapd, tmp_path):
+    """The write reaches slapd, its answer never comes back: sspr binds with the new password, finds it is the
+    password now, and the reset completes (the code spent, the reset audited), instead of "nothing changed"."""
+    proxy = LosingProxy(tmp_path, str(slapd.socket))
+    try:
+        use_directory(sandbox, slapd, uri=proxy.uri)
+        codes = enrol_codes(sandbox, "alice")
+        transcript, results = reset(sandbox, codes[0], PASSWORD)
+    finally:
+        proxy.close()
+    assert proxy.lost.is_set(), "the proxy saw the write"
+    assert results["authenticate"] == PAM_SUCCESS, transcript
+    assert ("INFO", "Your password has been reset.") in transcript
+    assert slapd.whoami("alice", PASSWORD)
+    assert codes_left(sandbox, "alice") == 9
+    assert last_audit(sandbox, "alice")["event"] == "reset"
+
+
+def test_a_lost_answer_that_cannot_be_checked_says_the_password_may_have_changed(sandbox, slapd, tmp_path):
+    """The answer is lost and the directory cannot be asked again: the user hears the password may have changed,
+    the code stays spent, and the reset is audited (result unknown) with its notice queued."""
+    proxy = LosingProxy(tmp_path, str(slapd.socket), refuse_after=True)
+    try:
+        use_directory(sandbox, slapd, uri=proxy.uri)
+        codes = enrol_codes(sandbox, "alice")
+        transcript, results = reset(sandbox, codes[0], PASSWORD)
+    finally:
+        proxy.close()
+    assert results["authenticate"] != PAM_SUCCESS
+    assert errors(transcript)[0].startswith("Your password may have been changed"), transcript
+    assert "Your password could not be changed. Nothing was changed; try again later." not in errors(transcript)
+    assert slapd.whoami("alice", PASSWORD), "the write did happen"
+    assert codes_left(sandbox, "alice") == 9, "the code that may have changed it is not handed out again"
+    last = last_audit(sandbox, "alice")
+    assert (last["event"], last["result"]) == ("reset", "unknown"), last

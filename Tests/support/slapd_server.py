@@ -41,6 +41,9 @@ ROOT_PASSWORD = "Root-dn-pw-9"
 OLD_PASSWORD = "Old-password-1"
 # Users in the directory; the PAM sandbox has local accounts of the same names (uid binding of registrations).
 USERS = ("alice", "bob", "gina", "hank")
+# Their uids in the sandbox's /etc/passwd (Tests/Fixtures/sandbox-etc/passwd): an entry's uidNumber must be the local
+# account's (docs/security.md, "The right directory entry").
+UIDS = {"alice": 1001, "bob": 1002, "gina": 1007, "hank": 1008}
 # The default policy: pwdMustChange TRUE makes ppolicy set pwdReset on every administrator's change.
 POLICY = {"pwdMinLength": "12", "pwdInHistory": "3", "pwdCheckQuality": "2", "pwdMustChange": "TRUE",
           "pwdAllowUserChange": "TRUE", "pwdSafeModify": "FALSE", "pwdLockout": "TRUE", "pwdMaxFailure": "5"}
@@ -184,9 +187,9 @@ olcPPolicyDefault: cn=default,ou=policies,{SUFFIX}
                        f"cn: default\npwdAttribute: userPassword\n{policy}")
         entries.append(f"dn: {RESET_DN}\nobjectClass: organizationalRole\nobjectClass: simpleSecurityObject\n"
                        f"cn: sspr-reset\nuserPassword: {ssha(RESET_PASSWORD)}\n")
-        for n, user in enumerate(USERS):
+        for user in USERS:
             entries.append(f"dn: {self.user_dn(user)}\nobjectClass: inetOrgPerson\nobjectClass: posixAccount\n"
-                           f"objectClass: shadowAccount\nuid: {user}\ncn: {user}\nsn: {user}\nuidNumber: {2001 + n}\n"
+                           f"objectClass: shadowAccount\nuid: {user}\ncn: {user}\nsn: {user}\nuidNumber: {UIDS[user]}\n"
                            f"gidNumber: 100\nhomeDirectory: /home/{user}\nuserPassword: {ssha(OLD_PASSWORD)}\n")
         return "\n".join(entries)
 

@@ -14,8 +14,27 @@ public struct DirectoryAccount: Equatable, Sendable {
                              now: Int64) throws(SSPRError) -> DirectoryAccount {
         guard let account = AccountDirectory(paths: paths).account(named: user) else { throw .notAvailable("no passwd entry") }
         let entry = try directory.entry(of: user)
+        if let problem = identityProblem(of: entry, user: user, uid: account.uid, matchUIDNumber: directory.settings.matchUIDNumber) {
+            throw .notAvailable("directory entry \(entry.dn) \(problem)")
+        }
         if let problem = state(of: entry, now: now) { throw .notAvailable("directory entry \(entry.dn) \(problem)") }
         return DirectoryAccount(dn: entry.dn, uid: account.uid)
+    }
+
+    /// Why the entry is not the local account's, or nil. The search found it under LDAP's matching rules (uid is
+    /// caseIgnoreMatch: `Alice`, a fullwidth `ａlice` or `alice` with a trailing no-break space all find
+    /// `uid=alice`), so the entry must carry a `uid` value byte for byte the local name; and an entry with a
+    /// `uidNumber` must have the local account's uid (unless `ldap_match_uid_number = no`).
+    public static func identityProblem(of entry: LDAPEntry, user: String, uid: UInt32, matchUIDNumber: Bool) -> String? {
+        let name = Array(user.utf8)
+        guard entry.values("uid").contains(where: { Array($0.utf8) == name }) else {
+            return "has no uid value byte-identical to the local name"
+        }
+        let numbers = entry.values("uidNumber")
+        if matchUIDNumber && !numbers.isEmpty && !numbers.contains(String(uid)) {
+            return "has uidNumber \(numbers.joined(separator: ",")), not the local uid \(uid)"
+        }
+        return nil
     }
 
     /// Why the entry cannot be reset, or nil. slapo-ppolicy marks a locked account with pwdAccountLockedTime

@@ -7,8 +7,9 @@ import SSPRSystem
 /// right after the bind. Every way of not getting there (file refused, server down or slow, TLS, bind refused)
 /// is `.directoryUnavailable` with the reason for the log; no reason ever holds a password.
 public struct DirectoryConnection {
-    /// The attributes sspr reads of a user's entry: its lock and expiry state, and the ppolicy reset flag.
-    static let stateAttributes = ["pwdAccountLockedTime", "pwdEndTime", "shadowExpire", "pwdReset"]
+    /// The attributes sspr reads of a user's entry: its lock and expiry state, the ppolicy reset flag, and the
+    /// identity it must share with the local account (`uid`, `uidNumber`).
+    static let stateAttributes = ["pwdAccountLockedTime", "pwdEndTime", "shadowExpire", "pwdReset", "uid", "uidNumber"]
 
     public let settings: DirectorySettings
     let connection: LDAPConnection

@@ -18,6 +18,10 @@ public struct DirectorySettings: Equatable, Sendable {
     public var caFile: String? = nil
     /// Seconds; bounds the connect and every operation.
     public var timeout: Int64 = 3
+    /// Whether an entry with a `uidNumber` must carry the local account's uid (`ldap_match_uid_number`). The
+    /// `uid` value must always be byte-identical to the local name: LDAP's matching rules would otherwise let
+    /// `Alice` or `ａlice` find alice's entry (docs/security.md, "The right directory entry").
+    public var matchUIDNumber = true
 
     public init() {}
 }

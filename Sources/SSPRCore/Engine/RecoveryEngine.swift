@@ -208,12 +208,16 @@ public final class RecoveryEngine {
 
     /// After a completed reset: forget failures, record it and queue its notices, in one transaction (the
     /// notice exists exactly when the reset is recorded; `NoticeDelivery` sends it).
-    public func resetCompleted(user: String, methods: [MethodKind], context: AuditContext) throws(SSPRError) {
+    /// `entry` is the directory entry written (`password_store = ldap`), named in the audit; `result` is "pass",
+    /// or "unknown" when the directory's answer to the write was lost and it could not be asked again.
+    public func resetCompleted(user: String, methods: [MethodKind], context: AuditContext, entry: String? = nil,
+                               result: String = "pass") throws(SSPRError) {
         let t = now
         try store.transaction { () throws(SSPRError) in
             try failures.clear(user)
-            try audit.record(.reset, user: user, result: "pass",
-                             detail: "methods " + methods.map(\.rawValue).joined(separator: ","), context: context, at: t)
+            try audit.record(.reset, user: user, result: result,
+                             detail: "methods " + methods.map(\.rawValue).joined(separator: ",") + (entry.map { "; entry \($0)" } ?? ""),
+                             context: context, at: t)
             try queueNotices(.reset(methods: methods), user: user, context: context, at: t)
         }
     }

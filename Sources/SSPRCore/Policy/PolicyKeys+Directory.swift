@@ -33,6 +33,7 @@ extension PolicyKeys {
         "ldap_bind_password_file": { p, v in absolutePath(v) { p.ldap.bindPasswordFile = $0 } },
         "ldap_ca_file": { p, v in absolutePath(v) { p.ldap.caFile = $0 } },
         "ldap_timeout": { p, v in duration(v, 1...60) { p.ldap.timeout = $0 } },
+        "ldap_match_uid_number": { p, v in boolean(v) { p.ldap.matchUIDNumber = $0 } },
     ]
 
     static func distinguishedName(_ v: String, _ set: (String) -> Void) -> String? {

@@ -16,6 +16,20 @@ extension PasswordChange {
         do { directory = try DirectoryConnection.open(policy.ldap, paths: paths) } catch { throw .failed(error, proofsKept: true) }
         let spent = try spend(claims, engine: engine)
         let result = directory.setPassword(dn: account.dn, to: password)
+        // A negative code is libldap's own (timeout, connection lost): the request may have reached the directory
+        // and changed the password with only its answer lost. Nothing is given back before the directory is asked.
+        if result.code < 0 {
+            conversation.log(.warning, "the answer to the password write of \(account.dn) was lost (\(result.code)); asking the directory")
+            switch DirectoryWriteCheck.passwordIsNow(password, dn: account.dn, settings: policy.ldap, paths: paths) {
+            case .changed:
+                conversation.log(.notice, "password of \(account.dn) was changed although its answer was lost")
+                return
+            case .unchanged:
+                break
+            case .unknown(let why):
+                throw .outcomeUnknown("\(account.dn): answer lost (\(result.code)), and the directory could not be asked again: \(why)")
+            }
+        }
         guard result.succeeded else {
             let kept = giveBack(spent, engine: engine, conversation: conversation)
             if let refusal = DirectoryRefusal(result.policyError) { throw .refused(refusal, proofsKept: kept) }

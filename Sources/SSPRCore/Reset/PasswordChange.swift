@@ -89,6 +89,9 @@ public struct PasswordChange {
         /// The directory's password policy refused the password (the proofs were given back unless
         /// `proofsKept` is false); when the user can fix it, the flow asks for another.
         case refused(DirectoryRefusal, proofsKept: Bool)
+        /// The directory's answer to the write was lost and asking again did not tell: the password may have been
+        /// changed. The proofs stay spent.
+        case outcomeUnknown(String)
     }
 
     /// Hashes `password`, spends `claims`, writes /etc/shadow. On any failure /etc/shadow is byte-identical.

@@ -18,6 +18,12 @@ public enum PasswordTarget: Equatable, Sendable {
         }
     }
 
+    /// The directory entry written, for the audit; nil for /etc/shadow.
+    public var directoryDN: String? {
+        if case .directory(let account) = self { return account.dn }
+        return nil
+    }
+
     /// The hash in /etc/shadow; nil for the directory, which keeps its own history.
     public var shadowHash: String? {
         if case .shadow(let account) = self { return account.hash }

@@ -103,7 +103,7 @@ public struct ResetFlow {
         // success line (RuntimeMaxSec, a caller's SIGKILL of su) leaves no changed password without record or
         // notice. Only the sending waits until after the result (the helper delivers the queued notices then).
         do {
-            try engine.resetCompleted(user: user, methods: used, context: context)
+            try engine.resetCompleted(user: user, methods: used, context: context, entry: target.directoryDN)
         } catch {
             // The password is changed; a failed audit write must not hide that from the user.
             conversation.log(.error, "reset for \(sanitisedName(user)) done, but the store could not record it: \(error)")
@@ -243,6 +243,20 @@ public struct ResetFlow {
                 try? conversation.show([failure.isStoreProblem ? ResetMessages.notAvailableNow : ResetMessages.resetFailed]
                                        + helpdeskLines, asError: true)
                 throw failure
+            case .outcomeUnknown(let why):
+                // Spent, recorded and notified as a reset (result "unknown"): the owner must hear of a password
+                // that may have changed, and the proofs that may have changed it are not handed out again.
+                progress.proofsKept = false
+                progress.recorded = true
+                conversation.log(.error, "reset for \(sanitisedName(change.user)): \(why)")
+                do {
+                    try engine.resetCompleted(user: change.user, methods: progress.methods, context: context,
+                                              entry: change.target.directoryDN, result: "unknown")
+                } catch {
+                    conversation.log(.error, "reset for \(sanitisedName(change.user)) may have changed the password, and the store could not record it: \(error)")
+                }
+                try? conversation.show([ResetMessages.mayHaveChanged] + helpdeskLines, asError: true)
+                throw .passwordUpdateFailed("the directory's answer was lost")
             case .refused(let refusal, let kept):
                 progress.proofsKept = kept
                 conversation.log(.notice, "reset for \(sanitisedName(change.user)): \(refusal.reason)")
@@ -257,6 +271,7 @@ public struct ResetFlow {
     /// Audits a reset that began and did not change the password, with its reason (never a secret).
     private func recordNotCompleted(user: String, error: SSPRError, progress: ResetProgress, engine: RecoveryEngine,
                                     conversation: ResetConversation) {
+        guard !progress.recorded else { return }
         let reason = progress.reason(for: error)
         conversation.log(.notice, "reset for \(sanitisedName(user)) not completed: \(reason)")
         do {

@@ -70,6 +70,10 @@ public enum ResetMessages {
     public static var resetDone: String { translated("Your password has been reset.") }
     public static var loginAgain: String { translated("Log in with your new password.") }
     public static var resetFailed: String { translated("Your password could not be changed. Nothing was changed; try again later.") }
+    /// The directory's answer to the write was lost and it could not be asked again.
+    public static var mayHaveChanged: String {
+        translated("Your password may have been changed: the directory did not answer. Try the new password; if it does not work, ask for help.")
+    }
     /// After the last wrong proof, invalid choice or refused password, so the user knows why it ended.
     public static var tooManyAttempts: String { translated("Too many attempts.") }
     /// After the new password was refused: the proofs are spent only by a completed reset.

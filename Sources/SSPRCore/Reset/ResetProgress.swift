@@ -19,6 +19,8 @@ struct ResetProgress {
     var reason: String? = nil
     /// False only when proofs were spent by a write that failed and could not be given back.
     var proofsKept = true
+    /// Set when the end was recorded already (a write whose outcome is unknown is audited as a reset).
+    var recorded = false
     /// Set when the user said no after hearing what the reset would cost (`HomeSecretsNotice`).
     var declined = false
 
