@@ -12,6 +12,7 @@ public final class ConnectionSession: @unchecked Sendable {
     private let lock = NIOLock()
     private var authenticatedAt: Int64?
     private var pendingSecret: SecretBytes?
+    private var methodProvedAt: Int64?
 
     public init(peer: PeerIdentity, userName: String?) {
         self.peer = peer
@@ -23,6 +24,13 @@ public final class ConnectionSession: @unchecked Sendable {
     /// True when the password was proved on this connection within `lifetime` seconds.
     public func isAuthenticated(now: Int64, lifetime: Int64) -> Bool {
         lock.withLock { authenticatedAt.map { now - $0 <= lifetime && now >= $0 } ?? false }
+    }
+
+    public func markMethodProved(at time: Int64) { lock.withLock { methodProvedAt = time } }
+
+    /// True when one of the user's methods was proved on this connection within `lifetime` seconds.
+    public func hasFreshMethodProof(now: Int64, lifetime: Int64) -> Bool {
+        lock.withLock { methodProvedAt.map { now - $0 <= lifetime && now >= $0 } ?? false }
     }
 
     public func setPendingSecret(_ secret: SecretBytes?) { lock.withLock { pendingSecret = secret } }

@@ -16,6 +16,9 @@ public enum RegistrationError: String, Error, Sendable, CaseIterable {
     case notRegistered = "NotRegistered"
     /// The account may not use or add registrations (e.g. they were made for another account of that name).
     case notAvailable = "NotAvailable"
+    /// Changing one's methods once there are some needs a proof of one of them on this connection, within the
+    /// last ten minutes (`ProveMethod`): the password alone is not enough. `methods` lists what may prove it.
+    case proofRequired = "ProofRequired"
     case storeUnavailable = "StoreUnavailable"
     case rateLimited = "RateLimited"
     case sendFailed = "SendFailed"

@@ -59,6 +59,21 @@ struct Request {
         return kind
     }
 
+    /// How long a proof of a method lets the user change their methods on this connection.
+    static let methodProofLifetime: Int64 = 10 * 60
+
+    /// Adding, replacing or removing a method of one's own, once there are any, needs a fresh proof of an
+    /// existing one (docs/security.md, "Changing methods"): whoever holds the password or an unlocked session
+    /// must not quietly move the recovery to themselves. Root and an admin acting on another account need none.
+    func requireFreshProof(_ user: String) throws {
+        guard !session.peer.isRoot, user == session.userName else { return }
+        // Registrations made for another account of this name are no proof of anything: the call itself refuses.
+        if try engine.bindings.state(user, account: engine.accounts.account(named: user)).isMismatch { return }
+        let registered = try engine.registeredMethods(user).filter { $0 != .tap }
+        guard !registered.isEmpty, !session.hasFreshMethodProof(now: now, lifetime: Request.methodProofLifetime) else { return }
+        throw RegistrationFailure(.proofRequired, ["methods": .array(registered.map { .string($0.rawValue) })])
+    }
+
     func requireAllowed(_ kind: MethodKind) throws {
         guard policy.allows(kind) else { throw RegistrationFailure(.notAllowedByPolicy, ["method": .string(kind.rawValue)]) }
     }
@@ -106,6 +121,7 @@ struct Request {
     func beginTOTP() throws -> [String: JSONValue] {
         let user = try target(mutating: true)
         try requireAllowed(.totp)
+        try requireFreshProof(user)
         let secret = try TOTPMethod.newSecret()
         guard let encoded = OATH.base32Encode(secret) else { throw RegistrationFailure(.internalError) }
         session.setPendingSecret(secret)
@@ -140,6 +156,7 @@ struct Request {
     func setQuestions() throws -> [String: JSONValue] {
         let user = try target(mutating: true)
         try requireAllowed(.questions)
+        try requireFreshProof(user)
         guard let items = parameters["answers"]?.array, items.count <= 5 else { throw RegistrationFailure.invalid("answers", "a list of 3 to 5 {id, answer}") }
         var answers: [QuestionsMethod.Answer] = []
         for item in items {
@@ -156,6 +173,7 @@ struct Request {
     func generateRecoveryCodes() throws -> [String: JSONValue] {
         let user = try target(mutating: true)
         try requireAllowed(.recoveryCode)
+        try requireFreshProof(user)
         let codes = try engine.generateRecoveryCodes(user: user, context: context)
         return ["codes": .array(codes.map { .string(String(decoding: $0.bytes, as: UTF8.self)) })]
     }
@@ -163,6 +181,7 @@ struct Request {
     func removeMethod() throws -> [String: JSONValue] {
         let user = try target(mutating: true)
         let kind = try method()
+        try requireFreshProof(user)
         let removed = try engine.remove(user: user, method: kind, context: context)
         if removed == 0 { throw RegistrationFailure(.notRegistered, ["method": .string(kind.rawValue)]) }
         return [:]
@@ -180,7 +199,13 @@ struct Request {
         let kind = try method()
         guard kind == .email || kind == .sms else { throw RegistrationFailure.invalid("method", "email or sms") }
         try requireAllowed(kind)
+        try requireFreshProof(user)
         guard let destination = try string("destination", maximum: 254) else { throw RegistrationFailure.invalid("destination", "missing") }
+        return try sendCode(user: user, kind: kind, destination: destination)
+    }
+
+    /// A registration code to `destination`: sent here, or by the deliverer where ssprd runs under its unit.
+    private func sendCode(user: String, kind: MethodKind, destination: String) throws -> [String: JSONValue] {
         let delivery: CodeDelivery
         if let path = service.configuration.outboxTrigger {
             // Under its unit ssprd cannot run a sender: the deliverer makes and sends the code.
@@ -204,6 +229,55 @@ struct Request {
         guard let code = try string("code", maximum: 16) else { throw RegistrationFailure(.invalidCode) }
         switch try engine.confirmContactRegistration(user: user, kind: kind, code: SecretBytes(copying: code), context: context) {
         case .accepted: return [:]
+        case .rejected(let lockedUntil):
+            throw RegistrationFailure(.invalidCode, lockedUntil.map { ["locked_until": .number(Double($0))] } ?? [:])
+        case .lockedOut(let until): throw RegistrationFailure(.lockedOut, ["until": .number(Double(until))])
+        }
+    }
+
+    // MARK: Proving a method before changing methods
+
+    /// Sends a code to the user's registered address or number (`method`: email or sms), for `ProveMethod`.
+    func beginProof() throws -> [String: JSONValue] {
+        let user = try target(mutating: true)
+        let kind = try method()
+        guard kind == .email || kind == .sms else { throw RegistrationFailure.invalid("method", "email or sms") }
+        guard let destination = try engine.contactCodes.destination(user: user, kind: kind) else {
+            throw RegistrationFailure(.notRegistered, ["method": .string(kind.rawValue)])
+        }
+        return try sendCode(user: user, kind: kind, destination: destination)
+    }
+
+    /// A proof of one of the user's methods (`code`, or `answers` for questions), checked, counted and spent as
+    /// at a reset; accepted, it lets this connection change the user's methods for the next ten minutes.
+    func proveMethod() throws -> [String: JSONValue] {
+        let user = try target(mutating: true)
+        let kind = try method()
+        guard try engine.registeredMethods(user).contains(kind), kind != .tap else {
+            throw RegistrationFailure(.notRegistered, ["method": .string(kind.rawValue)])
+        }
+        let outcome: ProofOutcome
+        switch kind {
+        case .questions:
+            guard let items = parameters["answers"]?.array, items.count <= 5 else { throw RegistrationFailure.invalid("answers", "a list of {id, answer}") }
+            let answers = try items.map { item -> QuestionsMethod.Answer in
+                guard let o = item.object, let id = o["id"]?.string, let a = o["answer"]?.string, a.utf8.count <= 512 else {
+                    throw RegistrationFailure.invalid("answers", "each answer is {id, answer}")
+                }
+                return QuestionsMethod.Answer(questionID: id, answer: SecretBytes(copying: a))
+            }
+            outcome = try engine.verify(user: user, method: kind, proof: .answers(answers), context: context)
+        case .email, .sms:
+            guard let code = try string("code", maximum: 16) else { throw RegistrationFailure(.invalidCode) }
+            outcome = try engine.proveContact(user: user, kind: kind, code: SecretBytes(copying: code), context: context)
+        default:
+            guard let code = try string("code", maximum: 64) else { throw RegistrationFailure(.invalidCode) }
+            outcome = try engine.verify(user: user, method: kind, proof: .code(SecretBytes(copying: code)), context: context)
+        }
+        switch outcome {
+        case .accepted:
+            session.markMethodProved(at: now)
+            return [:]
         case .rejected(let lockedUntil):
             throw RegistrationFailure(.invalidCode, lockedUntil.map { ["locked_until": .number(Double($0))] } ?? [:])
         case .lockedOut(let until): throw RegistrationFailure(.lockedOut, ["until": .number(Double(until))])

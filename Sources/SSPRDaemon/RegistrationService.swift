@@ -146,6 +146,8 @@ public final class RegistrationService: @unchecked Sendable {
         case "Confirm": return try request.confirm()
         case "BeginContact": return try request.beginContact()
         case "ConfirmContact": return try request.confirmContact()
+        case "BeginProof": return try request.beginProof()
+        case "ProveMethod": return try request.proveMethod()
         case "AdminReport": return try request.adminReport()
         case "AdminAudit": return try request.adminAudit()
         case "AdminUnlock": return try request.adminUnlock()

@@ -116,10 +116,17 @@ final class RegistrationClient {
     private func authenticatedReply(_ method: String, _ parameters: [String: JSONValue]) throws -> VarlinkReply {
         var parameters = parameters
         if let user { parameters["user"] = .string(user) }
-        let reply = try transport.call(method, parameters)
-        guard reply.error == RegistrationError.notAuthenticated.qualifiedName else { return reply }
-        try authenticate()
-        return try transport.call(method, parameters)
+        var reply = try transport.call(method, parameters)
+        if reply.error == RegistrationError.notAuthenticated.qualifiedName {
+            try authenticate()
+            reply = try transport.call(method, parameters)
+        }
+        // Changing one's methods once there are some: a proof of one of them first, then the same call again.
+        if reply.error == RegistrationError.proofRequired.qualifiedName {
+            try MethodProof(transport: transport, parameters: user.map { ["user": .string($0)] } ?? [:]).run(reply.parameters ?? [:])
+            reply = try transport.call(method, parameters)
+        }
+        return reply
     }
 
     /// Checks that the caller may act on `user` before a command reads its input from stdin: a delegated
@@ -167,6 +174,7 @@ final class RegistrationClient {
         case .sendFailed?: return .failed(translated("the code could not be sent (mail_command / sms_command); ask your administrator"))
         case .storeUnavailable?: return .failed(translated("the store is unavailable (sspr admin check)"))
         case .invalidParameter?: return .failed(reason ?? translated("invalid request"))
+        case .proofRequired?: return .notPermitted(translated("confirm one of your methods first"))
         case .noPendingSecret?, .internalError?, .methodNotFound?, nil: return .failed("ssprd: \(short)")
         }
     }

@@ -147,9 +147,12 @@ def test_five_wrong_codes_then_authenticate_with_the_right_password(sandbox):
     set_password(sandbox.root, "alice", "Alice-pw-1")
     d = Daemon(sandbox)
     try:
-        r = d.call(ALICE, 'Authenticate {"password": "Alice-pw-1"}', "GenerateRecoveryCodes", "GetStatus")
-        assert "expires" in r[0]["parameters"] and len(r[1]["parameters"]["codes"]) == 10
-        assert "locked_until" in r[2]["parameters"], "her methods are hers to manage; the reset lockout stands"
+        r = d.call(ALICE, 'Authenticate {"password": "Alice-pw-1"}', "GenerateRecoveryCodes",
+                   'ProveMethod {"method": "recovery_code", "code": "' + WRONG_CODE + '"}', "GetStatus")
+        # The password is right, but changing her methods needs a proof of one, and proofs are locked out.
+        assert "expires" in r[0]["parameters"] and err(r[1]) == "ProofRequired"
+        assert err(r[2]) == "LockedOut"
+        assert "locked_until" in r[3]["parameters"], "the reset lockout stands"
     finally:
         assert d.stop() == 0
 

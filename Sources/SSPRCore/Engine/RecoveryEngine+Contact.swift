@@ -82,6 +82,17 @@ extension RecoveryEngine {
 
     /// Registration, step 2: the code the user typed back. Counted toward lockout like any proof; on success
     /// the address the code went to (from the store) becomes the user's method.
+    /// A code sent to the user's registered address or number (`beginContactRegistration` with that destination),
+    /// as the proof that lets the user change their methods: counted toward lockout, spent, registers nothing.
+    public func proveContact(user: String, kind: MethodKind, code: SecretBytes, context: AuditContext) throws(SSPRError) -> ProofOutcome {
+        let t = now
+        let registered = try contactCodes.destination(user: user, kind: kind)
+        return try attempt(user: user, method: kind, context: context) { () throws(SSPRError) -> Bool in
+            guard let registered else { return false }
+            return try contactCodes.redeem(user: user, kind: kind, purpose: .registration, typed: code, now: t) == registered
+        }
+    }
+
     public func confirmContactRegistration(user: String, kind: MethodKind, code: SecretBytes, context: AuditContext) throws(SSPRError) -> ProofOutcome {
         let t = now
         var verified: String? = nil
@@ -93,9 +104,12 @@ extension RecoveryEngine {
             let account = try requireRegistrableAccount(user, context: context)
             try store.transaction { () throws(SSPRError) in
                 try bindings.bind(user, uid: account.uid, now: t)
+                // A replaced address hears of it too: it is the one the real owner reads (docs/security.md).
+                let former = kind == .email ? try contactCodes.destination(user: user, kind: .email) : nil
                 try contactCodes.register(user: user, kind: kind, destination: destination, now: t)
                 try recordSetter(user, kind: kind, context: context)
-                try queueNotices(.methodAdded(kind), user: user, context: context, at: t)
+                try queueNotices(.methodAdded(kind), user: user, context: context,
+                                 formerEmails: former.map { $0 == destination ? [] : [$0] } ?? [], at: t)
             }
             try audit.record(registrationEvent(user, context), user: user, method: kind, result: "pass",
                              detail: ContactAddress.mask(destination, kind: kind), context: context, at: t)
