@@ -76,22 +76,24 @@ def test_user_registers_totp_and_questions(daemon):
     """The first method needs the password only; every change after it a fresh proof of one she has
     (docs/security.md, "Changing methods")."""
     r = daemon.call(ALICE, "GetStatus", "BeginTOTP", 'Authenticate {"password": "Alice-pw-1"}',
-                    'SetQuestions {"answers": ' + ANSWERS + '}', "BeginTOTP",
-                    'ProveMethod {"method": "questions", "answers": ' + ANSWERS.replace("Rex", "Fido") + '}',
-                    'ProveMethod {"method": "questions", "answers": ' + ANSWERS + '}', "BeginTOTP",
-                    'ConfirmTOTP {"code": "000000"}', 'ConfirmTOTP {"code": "@"}', "GetStatus")
+                    'SetQuestions {"answers": ' + ANSWERS + '}')
     assert r[0]["parameters"]["methods"] == [] and r[0]["parameters"]["authenticated"] is False
     assert err(r[1]) == "NotAuthenticated"
     assert "expires" in r[2]["parameters"]
     assert r[3] == {"parameters": {}}
-    assert err(r[4]) == "ProofRequired" and r[4]["parameters"]["methods"] == ["questions"]
+    # A later connection: the password, then a proof of the questions, before the authenticator.
+    r = daemon.call(ALICE, 'Authenticate {"password": "Alice-pw-1"}', "BeginTOTP",
+                    'ProveMethod {"method": "questions", "answers": ' + ANSWERS.replace("Rex", "Fido") + '}',
+                    'ProveMethod {"method": "questions", "answers": ' + ANSWERS + '}', "BeginTOTP",
+                    'ConfirmTOTP {"code": "000000"}', 'ConfirmTOTP {"code": "@"}', "GetStatus")
+    assert err(r[1]) == "ProofRequired" and r[1]["parameters"]["methods"] == ["questions"]
+    assert err(r[2]) == "InvalidCode"
+    assert r[3] == {"parameters": {}}
+    host = urllib.parse.quote(socket.gethostname(), safe="")
+    assert r[4]["parameters"]["uri"].startswith(f"otpauth://totp/{host}:alice?secret=")
     assert err(r[5]) == "InvalidCode"
     assert r[6] == {"parameters": {}}
-    host = urllib.parse.quote(socket.gethostname(), safe="")
-    assert r[7]["parameters"]["uri"].startswith(f"otpauth://totp/{host}:alice?secret=")
-    assert err(r[8]) == "InvalidCode"
-    assert r[9] == {"parameters": {}}
-    assert r[10]["parameters"]["methods"] == ["totp", "questions"] and r[10]["parameters"]["meets_policy"] is True
+    assert r[7]["parameters"]["methods"] == ["totp", "questions"] and r[7]["parameters"]["meets_policy"] is True
     # The audit names alice as the actor of her own registrations, and holds no secret.
     audit = subprocess.run([str(SSPR), "admin", "audit", "--user", "alice", "--root", str(daemon.sandbox.root)],
                            capture_output=True, text=True).stdout
