@@ -88,11 +88,11 @@ import Testing
         }
         // Make the store what schema 1 left: no binding table, no outbox, no audit host, version 1.
         let db = try sandbox.database()
-        try db.execute("DROP TABLE accounts; DROP TABLE password_failures; DROP TABLE outbox; DROP TABLE code_requests; ALTER TABLE audit DROP COLUMN host; ALTER TABLE failures DROP COLUMN pending")
+        try db.execute("DROP TABLE accounts; DROP TABLE password_failures; DROP TABLE outbox; DROP TABLE code_requests; ALTER TABLE audit DROP COLUMN host; ALTER TABLE failures DROP COLUMN pending; ALTER TABLE methods DROP COLUMN set_by")
         try db.execute(db.postgres ? "DELETE FROM sspr_schema WHERE version > 1" : "PRAGMA user_version = 1")
         let engine = try sandbox.engine()
         #expect(try engine.bindings.all().map { "\($0.user)=\($0.uid.map(String.init) ?? "-")" } == ["alice=1001"])
         #expect(try engine.audit.records(user: "alice", since: nil).last?.event == "bind")
-        #expect(try engine.store.schemaVersion() == 5)
+        #expect(try engine.store.schemaVersion() == 6)
     }
 }

@@ -15,7 +15,7 @@ import Testing
         #expect(!PolicyLoader.parse("methods = totp,sms\n", source: "t").policy.allows(.sms), "no sms_command, no sms")
         #expect(PolicyLoader.parse("methods = totp,sms\nsms_command = /bin/true {number}\n", source: "t").policy.allows(.sms))
         #expect(p.methodsRequired == 1)
-        #expect(p.adminGroups == ["sudo", "wheel"])
+        #expect(p.adminGroups == ["sudo", "wheel", "admin", "docker", "lxd", "disk", "libvirt"])
         #expect(p.questionsToRegister == 3 && p.questionsToReset == 3)
         #expect(p.reconfirmDays == 180)
         #expect(p.services == ["login", "gdm-password", "lightdm", "sddm", "xdm", "sshd", "kde", "xscreensaver", "swaylock",

@@ -102,7 +102,7 @@ import Testing
         let sandbox = try Sandbox()
         _ = try Store(path: sandbox.storePath, create: true)
         let db = try SQLiteDatabase(path: sandbox.storePath, create: false)
-        #expect(try db.query("PRAGMA user_version").first?.first?.integer == 5)
+        #expect(try db.query("PRAGMA user_version").first?.first?.integer == 6)
         // Reopening an up-to-date store changes nothing.
         let before = sandbox.fileBytes(sandbox.storePath)
         _ = try Store(path: sandbox.storePath, create: false)

@@ -98,9 +98,12 @@ public final class RecoveryEngine {
         guard isEnabled(for: account) else { throw .notAvailable("the policy does not enable the reset for this account") }
         try requireBinding(user, account: account, context: context)
         let admin = isAdmin(account)
-        let registered = try countingMethods(try registeredMethods(user), account: account, admin: admin)
+        let all = try registeredMethods(user)
+        let registered = try countingMethods(all, account: account, admin: admin)
         guard let plan = ResetPlan.make(policy: policy, registered: registered, isAdmin: admin) else {
-            throw .notAvailable(admin ? "not enough methods registered by the user or root (administrator)" : "not enough methods registered")
+            throw .notAvailable(registered.count < all.count
+                                ? "not enough methods registered (those a helpdesk member set up do not count for an administrator)"
+                                : "not enough methods registered")
         }
         return plan
     }

@@ -35,7 +35,7 @@ public struct PostgresSocketCheck: Sendable {
             do { directory = try FileSystem.status(host) } catch {
                 throw .storeUnreachable("store socket directory \(host): \(error)")
             }
-            guard let directory else { throw .storeUnreachable("store socket directory \(host) does not exist") }
+            guard let directory else { throw .storeUnreachable("store is not reachable: socket directory \(host) does not exist") }
             if let problem = problem(directory, kind: .directory, owners: owners, groups: groups) {
                 throw .storeUnavailable("store socket directory \(host) \(problem)")
             }
