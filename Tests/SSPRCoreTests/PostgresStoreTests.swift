@@ -89,7 +89,7 @@ struct PostgresStoreTests {
     @Test func theSummaryNamesServerTLSAndSchema() throws {
         let sandbox = try Sandbox()
         let summary = try sandbox.engine().store.summary()
-        #expect(summary.hasPrefix("PostgreSQL ") && summary.contains("local socket, no TLS") && summary.hasSuffix("schema version 5 of 5"), "\(summary)")
+        #expect(summary.hasPrefix("PostgreSQL ") && summary.contains("local socket, served by postgres, no TLS") && summary.hasSuffix("schema version 6 of 6"), "\(summary)")
     }
 
     @Test func statementsAreTranslatedOutsideLiteralsOnly() {

@@ -6,10 +6,23 @@
  * user would, or misbehave as a broken application would.
  *
  *   pam_driver CONFDIR SERVICE USER [--rhost H] [--tty T] [--silent] [--session] [--cycles N] [--no-conv]
- *              [--locale L]
+ *              [--locale L] [--host-child] [--sigchld-ignore]
  *
  * --locale L: setlocale(LC_ALL, L) first, as login and gdm do with the user's LANG; exits 3 when L is not
  * installed, so a test never mistakes a missing locale for English prompts.
+ *
+ * A host with children of its own (sshd, gdm, a session manager), for what the module must leave alone:
+ * --host-child      before pam_start, install a SIGCHLD handler (SA_RESTART) that reaps with waitpid(-1, WNOHANG)
+ *                   and counts; at the first conversation message (the reset is running), fork a child of the
+ *                   driver's own that exits 0.3 s later (still during the reset when the test answers later);
+ * --sigchld-ignore  the same with SIGCHLD at SIG_IGN instead of the handler (the kernel then reaps the child).
+ * With either, the driver checks the SIGCHLD disposition at every conversation call and at the end, and after the
+ * last pam_end prints:
+ *   RESULT host_reaped=N          children the handler reaped that were the driver's own
+ *   RESULT host_reaped_other=N    children the handler reaped that the driver did not start (the module's)
+ *   RESULT host_child_left=0|1    1 when the driver's own child is still waiting to be reaped (a zombie)
+ *   RESULT host_sigchld=0|1|2     the disposition after pam_end: 0 SIG_DFL, 1 SIG_IGN, 2 the driver's handler
+ *   RESULT host_sigchld_changed=0|1  1 when the disposition was ever seen different from what the driver set
  *
  * For each message it writes one line "STYLE<TAB>text" (STYLE: PROMPT_OFF, PROMPT_ON, ERROR, INFO; newlines in
  * text as "\n") and, for a prompt, reads one line:
@@ -21,11 +34,81 @@
  * At the end: "RESULT authenticate=<code>" (and "RESULT open_session=<code>" with --session).
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <locale.h>
 #include <security/pam_appl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* --host-child / --sigchld-ignore */
+static int host_mode;                      /* 0 off, 1 handler, 2 SIG_IGN */
+static pid_t host_child;
+static volatile sig_atomic_t host_reaped, host_reaped_other;
+static struct sigaction host_expected;     /* SIGCHLD as the driver left it (flags as the kernel reports them) */
+static int host_changed;
+
+static void host_on_sigchld(int sig)
+{
+    (void)sig;
+    int saved = errno;
+    pid_t pid;
+    while ((pid = waitpid(-1, NULL, WNOHANG)) > 0) {
+        if (pid == host_child) host_reaped++;
+        else host_reaped_other++;
+    }
+    errno = saved;
+}
+
+static void host_check_sigchld(void)
+{
+    struct sigaction now;
+    if (sigaction(SIGCHLD, NULL, &now) != 0 || now.sa_handler != host_expected.sa_handler ||
+        now.sa_flags != host_expected.sa_flags)
+        host_changed = 1;
+}
+
+static void host_start(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = host_mode == 2 ? SIG_IGN : host_on_sigchld;
+    sa.sa_flags = host_mode == 2 ? 0 : SA_RESTART | SA_NOCLDSTOP;
+    sigaction(SIGCHLD, &sa, NULL);
+    sigaction(SIGCHLD, NULL, &host_expected);
+}
+
+static void host_fork_child(void)
+{
+    host_child = fork();
+    if (host_child == 0) {
+        usleep(300000);
+        _exit(0);
+    }
+}
+
+static void host_report(void)
+{
+    host_check_sigchld();
+    struct sigaction now;
+    sigaction(SIGCHLD, NULL, &now);
+    int disposition = now.sa_handler == SIG_DFL ? 0 : now.sa_handler == SIG_IGN ? 1 : 2;
+    /* Block the handler while asking, so it cannot take the child between the two looks. */
+    sigset_t chld, old;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, &old);
+    int left = host_child > 0 && waitpid(host_child, NULL, WNOHANG) == host_child;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    printf("RESULT host_reaped=%d\nRESULT host_reaped_other=%d\nRESULT host_child_left=%d\n", (int)host_reaped,
+           (int)host_reaped_other, left);
+    printf("RESULT host_sigchld=%d\nRESULT host_sigchld_changed=%d\n", disposition, host_changed);
+    fflush(stdout);
+}
 
 static int hexval(int c)
 {
@@ -49,6 +132,10 @@ static void emit(const char *style, const char *text)
 static int conversation(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
 {
     (void)data;
+    if (host_mode) {
+        host_check_sigchld();
+        if (host_child == 0) host_fork_child();
+    }
     struct pam_response *replies = calloc((size_t)n, sizeof *replies);
     if (replies == NULL) return PAM_BUF_ERR;
     for (int i = 0; i < n; i++) {
@@ -101,6 +188,8 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--session")) session = 1;
         else if (!strcmp(argv[i], "--no-conv")) noconv = 1;
         else if (!strcmp(argv[i], "--cycles") && i + 1 < argc) cycles = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--host-child")) host_mode = host_mode ? host_mode : 1;
+        else if (!strcmp(argv[i], "--sigchld-ignore")) host_mode = 2;
         else if (!strcmp(argv[i], "--locale") && i + 1 < argc) {
             const char *name = argv[++i];
             if (setlocale(LC_ALL, name) == NULL) { fprintf(stderr, "pam_driver: locale %s is not installed\n", name); return 3; }
@@ -108,6 +197,7 @@ int main(int argc, char **argv)
     }
     struct pam_conv conv = { noconv ? NULL : conversation, NULL };
     int rc = 0;
+    if (host_mode) host_start();
     for (int c = 0; c < cycles; c++) {
         pam_handle_t *pamh = NULL;
         rc = pam_start_confdir(argv[2], argv[3], &conv, argv[1], &pamh);
@@ -120,5 +210,6 @@ int main(int argc, char **argv)
         fflush(stdout);
         pam_end(pamh, rc);
     }
+    if (host_mode) host_report();
     return 0;
 }

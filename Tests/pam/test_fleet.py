@@ -127,7 +127,7 @@ def test_admin_check_names_the_postgresql_store_and_its_schema(fleet, postgres):
     for m in (a, b):
         out = m.sspr("admin", "check").stdout.decode()
         line = next(l for l in out.split("\n") if "store engine:" in l)
-        assert f"store engine: PostgreSQL {version} at {postgres.sock}, local socket, no TLS, schema version 5 of 5" in line, out
+        assert f"store engine: PostgreSQL {version} at {postgres.sock}, local socket, served by postgres, no TLS, schema version 6 of 6" in line, out
 
 
 TRIALS, RACERS = scaled(30), 100  # SSPR_STRESS_SCALE scales the trials, as for the other long runs
@@ -389,7 +389,7 @@ def test_tls_verify_full_store(fleet):
         assert ("enroll", "lab-a") in hosts and ("reset", "lab-b") in hosts
         version = cluster.psql("SHOW server_version").split()[0]
         out = b.sspr("admin", "check").stdout.decode()
-        assert f"store engine: PostgreSQL {version} at 127.0.0.1, TLS TLSv1.3, schema version 5 of 5" in out, out
+        assert f"store engine: PostgreSQL {version} at 127.0.0.1, TLS TLSv1.3, schema version 6 of 6" in out, out
         # Encrypted but the server unverified: refused before connecting, naming what is required.
         b.fleet_policy(uri=f"postgresql://sspr@127.0.0.1:{cluster.port}/{db}?sslmode=require&passfile={cluster.passfile}")
         check = b.sspr("admin", "check", check=False)
