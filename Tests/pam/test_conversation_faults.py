@@ -16,6 +16,8 @@ PROOF = "Temporary access pass: "
 POSITIONS = [OFFER, PROOF, "New password: ", "Retype new password: "]
 # How a flow ends after the last wrong proof, and after the last refused password (nothing was used up).
 WRONG_PROOFS = ["That was not right."] * 3 + ["Too many attempts."]
+# A reply that cannot be a pass at all (empty, too long): refused without counting (docs/security.md).
+NO_PROOFS = ["A temporary access pass has 16 letters and digits."] * 3 + ["Too many attempts."]
 PASSWORD_ENDING = ["Too many attempts.", "Your password was not changed, and the codes you entered were not used up."]
 
 
@@ -95,12 +97,14 @@ def test_nul_byte_in_offer_reads_as_empty_and_declines(box):
     assert_untouched(box)
 
 
-def test_nul_byte_in_proof_is_a_wrong_proof(box):
+def test_nul_byte_in_proof_is_no_proof(box):
+    # The module sees the C string before the NUL: empty, which cannot be a pass (docs/security.md, "Clients that
+    # replay"): refused three times without counting, then "Too many attempts".
     replies = normal(box)
     replies[PROOF] = b"\x00" + box.tap.encode()
     _, code, transcript = run(box, replies)
     assert code == PAM_MAXTRIES
-    assert [t for s, t in transcript if s == "ERROR"] == WRONG_PROOFS
+    assert [t for s, t in transcript if s == "ERROR"] == NO_PROOFS
     assert_untouched(box)
 
 
@@ -127,7 +131,7 @@ def test_empty_replies(box, position):
     if position == OFFER:
         assert code == PAM_PERM_DENIED and transcript == [("PROMPT_ON", OFFER)]
     elif position == PROOF:
-        assert code == PAM_MAXTRIES and errors == WRONG_PROOFS
+        assert code == PAM_MAXTRIES and errors == NO_PROOFS
     elif position == "New password: ":
         # An empty new password is refused after the retype, three tries, then the flow ends.
         assert code == PAM_MAXTRIES and errors == ["No password has been supplied."] * 3 + PASSWORD_ENDING
@@ -179,7 +183,7 @@ def test_longest_allowed_replies_elsewhere_are_just_wrong(box, length):
     replies = normal(box)
     replies[PROOF] = "A" * length
     _, code, transcript = run(box, replies)
-    assert code == PAM_MAXTRIES and [t for s, t in transcript if s == "ERROR"] == WRONG_PROOFS
+    assert code == PAM_MAXTRIES and [t for s, t in transcript if s == "ERROR"] == NO_PROOFS
     assert_untouched(box)
 
 
