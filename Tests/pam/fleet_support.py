@@ -10,6 +10,7 @@ import sys
 import time
 
 import conftest
+from pathlib import Path
 from conftest import make_sandbox
 from stress_support import PamRun, audit, codes_left, required_stack
 
@@ -31,7 +32,15 @@ def namespaced(name, net_setup=None, etc_from=None):
         setup.append(net_setup)
     if etc_from:
         flags += ["--mount", "--propagation", "private"]
-        setup += [f"mount --bind {etc_from}/etc/{f} /etc/{f}" for f in ("passwd", "shadow")]
+        # The machine's accounts, plus the system accounts it would have too (postgres: sspr checks who serves
+        # the store's socket by that name, docs/security.md).
+        machine = Path(etc_from) / "etc/passwd.machine"
+        own = Path(etc_from, "etc/passwd").read_text()
+        names = {line.split(":")[0] for line in own.splitlines() if line}
+        system = [line for line in Path("/etc/passwd").read_text().splitlines()
+                  if line and line.split(":")[0] not in names and int(line.split(":")[2]) < 1000]
+        machine.write_text(own + "".join(line + "\n" for line in system))
+        setup += [f"mount --bind {machine} /etc/passwd", f"mount --bind {etc_from}/etc/shadow /etc/shadow"]
     return ("unshare", *flags, "sh", "-c", " && ".join(setup + ['hostname "$0"', 'exec "$@"']), name)
 
 

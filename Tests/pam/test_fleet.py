@@ -180,6 +180,12 @@ def test_a_hundred_resets_on_four_machines_holding_one_code_exactly_one_wins(fle
     print(f"\n{TRIALS} trials x {RACERS} resets on 4 machines: {elapsed:.1f} s; wins per machine {wins}")
 
 
+def wrong_code(i):
+    """A wrong code of the recovery-code alphabet (a reply that cannot be a code is not counted: docs/security.md)."""
+    alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+    return "WRNGX-" + "".join(alphabet[(i // len(alphabet) ** k) % len(alphabet)] for k in range(5))
+
+
 def test_fifty_wrong_proofs_on_four_machines_check_five_and_lock_every_machine(fleet):
     """50 conversations on four machines are held at "Recovery code:" and answer wrong codes together, with
     max_failures = 5: exactly five are checked (the others are refused unchecked), one lockout is recorded, and
@@ -191,7 +197,7 @@ def test_fifty_wrong_proofs_on_four_machines_check_five_and_lock_every_machine(f
     held = drive_together(runs, {OFFER: "yes"}, until=CODE)
     assert len(held) == 50
     for i, run in enumerate(runs):
-        run.reply(f"{i:05d}-WRONG")  # the form of a code (two groups of five), so each one is really compared
+        run.reply(wrong_code(i))  # the form of a code (two groups of five), so each one is really compared
     # A run whose proof was checked is asked again: it ends there (a conversation error, as if the user left).
     drive_together(runs, {CODE: CONV_ERROR}, until=None)
     for run in runs:
