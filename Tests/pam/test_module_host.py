@@ -114,6 +114,39 @@ def test_the_module_still_reads_its_helpers_status_whatever_the_host_does(sandbo
     assert res["host_reaped_other"] == 0 and res["host_sigchld_changed"] == 0
 
 
+SILENT_HELPER = r'''
+/* Test only: writes its pid to PIDFILE, then never answers. */
+#include <stdio.h>
+#include <unistd.h>
+int main(void)
+{
+    FILE *f = fopen(PIDFILE, "w");
+    if (f) { fprintf(f, "%d\n", (int)getpid()); fclose(f); }
+    sleep(30);
+    return 0;
+}
+'''
+
+
+def test_a_helper_the_module_gives_up_on_is_gone_when_pam_authenticate_returns(sandbox, tmp_path):
+    """The module ends a silent helper after helper_timeout: killed and reaped by the time the module returns,
+    not left for init to collect (nor for a host that is a subreaper)."""
+    box = sandbox
+    src, helper, pidfile = tmp_path / "silent.c", box.root / "silent-helper", box.root / "silent.pid"
+    src.write_text(SILENT_HELPER)
+    subprocess.run(["gcc", "-O1", f'-DPIDFILE="{pidfile}"', "-o", str(helper), str(src)], check=True)
+    os.chmod(helper, 0o755)
+    required_stack(box, f"helper={helper} helper_timeout=2")
+    t0 = time.monotonic()
+    r = PamRun(box.driver, box.confdir, "login", "alice", extra=("--host-child",))
+    res = r.finish()
+    assert r.proc.returncode == 0 and res["authenticate"] == PAM_PERM_DENIED
+    assert time.monotonic() - t0 < 2 + 20
+    pid = int(pidfile.read_text())
+    assert not os.path.exists(f"/proc/{pid}"), "the helper was reaped before pam_authenticate returned"
+    assert res["host_reaped_other"] == 0 and res["host_sigchld_changed"] == 0
+
+
 # ------------------------------------------------------------------------------------------------- reset socket
 
 def locker_stack(box, args):

@@ -41,7 +41,7 @@ void sspr_frame_string(struct sspr_frame_out *frame, const char *text)
     sspr_frame_field(frame, text != NULL ? text : "", text != NULL ? strnlen(text, 4096) : 0);
 }
 
-static long long now_ms(void)
+long long sspr_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -49,10 +49,10 @@ static long long now_ms(void)
 }
 
 /* Waits for `events` on fd until the deadline; 1 ready, 0 timeout or error. */
-static int wait_for(int fd, short events, long long deadline)
+int sspr_wait_for(int fd, short events, long long deadline)
 {
     for (;;) {
-        long long left = deadline - now_ms();
+        long long left = deadline - sspr_now_ms();
         if (left <= 0)
             return 0;
         struct pollfd p = { .fd = fd, .events = events };
@@ -73,11 +73,11 @@ int sspr_frame_send(int fd, struct sspr_frame_out *frame, int timeout_seconds)
         frame->data[1] = (unsigned char)(payload >> 16);
         frame->data[2] = (unsigned char)(payload >> 8);
         frame->data[3] = (unsigned char)payload;
-        long long deadline = now_ms() + (long long)timeout_seconds * 1000;
+        long long deadline = sspr_now_ms() + (long long)timeout_seconds * 1000;
         size_t done = 0;
         rc = 0;
         while (done < frame->length) {
-            if (!wait_for(fd, POLLOUT, deadline)) { rc = -1; break; }
+            if (!sspr_wait_for(fd, POLLOUT, deadline)) { rc = -1; break; }
             /* MSG_NOSIGNAL: a helper that died must not raise SIGPIPE in login or sshd. */
             ssize_t n = send(fd, frame->data + done, frame->length - done, MSG_NOSIGNAL | MSG_DONTWAIT);
             if (n < 0 && (errno == EINTR || errno == EAGAIN))
@@ -95,7 +95,7 @@ static int read_exactly(int fd, unsigned char *out, size_t length, long long dea
 {
     size_t done = 0;
     while (done < length) {
-        if (!wait_for(fd, POLLIN, deadline))
+        if (!sspr_wait_for(fd, POLLIN, deadline))
             return -1;
         ssize_t n = recv(fd, out + done, length - done, MSG_DONTWAIT);
         if (n < 0 && (errno == EINTR || errno == EAGAIN))
@@ -109,7 +109,7 @@ static int read_exactly(int fd, unsigned char *out, size_t length, long long dea
 
 int sspr_frame_receive(int fd, struct sspr_frame_in *frame, int timeout_seconds)
 {
-    long long deadline = now_ms() + (long long)timeout_seconds * 1000;
+    long long deadline = sspr_now_ms() + (long long)timeout_seconds * 1000;
     unsigned char header[4];
     frame->length = 0;
     frame->count = 0;
@@ -147,9 +147,9 @@ void sspr_frame_wipe(struct sspr_frame_in *frame)
 
 int sspr_wait_closed(int fd, int timeout_seconds)
 {
-    long long deadline = now_ms() + (long long)timeout_seconds * 1000;
+    long long deadline = sspr_now_ms() + (long long)timeout_seconds * 1000;
     for (;;) {
-        if (!wait_for(fd, POLLIN, deadline))
+        if (!sspr_wait_for(fd, POLLIN, deadline))
             return -1;
         unsigned char byte;
         ssize_t n = recv(fd, &byte, 1, MSG_DONTWAIT);

@@ -5,14 +5,14 @@
  *
  * The module never sees SQL, hashes or proofs: it starts the helper (or, for a caller that is not root, connects
  * to the root reset socket), hands it the PAM items and module arguments, relays the conversation and takes
- * the PAM result back. It links libpam and libc only, starts no threads and installs no signal handlers.
+ * the PAM result back. It links libpam and libc only, starts no threads, and installs no signal handler in the
+ * application nor changes its signal dispositions (docs/reset-protocol.md, "Transport").
  */
 #ifndef SSPR_MODULE_H
 #define SSPR_MODULE_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include <signal.h>
 #include <sys/types.h>
 #include <security/pam_modules.h>
 
@@ -31,6 +31,8 @@
 #define SSPR_ROUNDS_MAX 256u    /* conversation rounds in one reset */
 #define SSPR_ARGS_MAX 48        /* module arguments forwarded */
 #define SSPR_DEFAULT_TIMEOUT 60 /* seconds to wait for the helper's next message */
+#define SSPR_LOG_SHOWN 128      /* bytes of a caller-chosen string shown in one log line */
+#define SSPR_LOG_TEXT_SIZE (SSPR_LOG_SHOWN + sizeof "\xe2\x80\xa6")
 
 /* The module's own arguments; every argument is also forwarded to the helper, which owns the policy keys. */
 struct sspr_options {
@@ -76,20 +78,21 @@ int sspr_frame_receive(int fd, struct sspr_frame_in *frame, int timeout_seconds)
 void sspr_frame_wipe(struct sspr_frame_in *frame);
 /* 0 when the peer closes its end (EOF) within the time; -1 when it sends more or stays open. */
 int sspr_wait_closed(int fd, int timeout_seconds);
+/* CLOCK_MONOTONIC in milliseconds, and a poll for `events` until such a deadline: 1 ready, 0 timeout or error. */
+long long sspr_now_ms(void);
+int sspr_wait_for(int fd, short events, long long deadline);
 
-/* A running helper: the module's end of the socket and, when the module started it, its pid. */
+/* A running helper: the module's end of the socket and, when the module started it, the pid of its child. */
 struct sspr_helper {
     int fd;
-    pid_t pid;                /* 0 when connected to the reset socket */
-    int restore_sigchld;
-    struct sigaction *saved;  /* the host's SIGCHLD disposition while we wait for our child */
+    pid_t pid; /* 0 when connected to the reset socket */
 };
 
 /* Starts the helper as a clean root process, or connects to the reset socket when the caller is not root.
  * Returns 0, or -1 after logging why (the module then stays out of the way). */
-int sspr_helper_start(pam_handle_t *pamh, const struct sspr_options *options, struct sspr_helper *helper,
-                      struct sigaction *saved_sigchld);
-/* Closes the socket, reaps the child (killing it if `kill_it`); returns 1 when it exited with status 0. */
+int sspr_helper_start(pam_handle_t *pamh, const struct sspr_options *options, struct sspr_helper *helper);
+/* Closes the socket, reaps the child (killing it and the helper if `kill_it`); returns 1 when the helper exited
+ * with status 0. */
 int sspr_helper_finish(struct sspr_helper *helper, int kill_it);
 
 /* Runs one request ("auth" or "session") through the helper; returns the PAM code to hand back. */
@@ -100,6 +103,11 @@ int sspr_session_due(const struct sspr_options *options, const char *user, int a
 
 /* A user name the helper would accept at all (shadow-utils' rules, 32 bytes); keeps odd names off paths. */
 int sspr_plausible_user(const char *user);
+
+/* A string the caller may choose (a path from the module arguments) as it may appear in a log line: bytes outside
+ * printable ASCII, and the backslash, as \xNN; at most SSPR_LOG_SHOWN bytes of that, then an ellipsis (U+2026).
+ * Returns `out`. */
+const char *sspr_log_text(char out[SSPR_LOG_TEXT_SIZE], const char *text);
 
 /* Joins the sandbox root and a fixed path into `out`; 0, or -1 when it does not fit. */
 int sspr_path_under_root(char *out, size_t size, const char *root, const char *path);

@@ -77,3 +77,30 @@ int sspr_plausible_user(const char *user)
     }
     return 1;
 }
+
+const char *sspr_log_text(char out[SSPR_LOG_TEXT_SIZE], const char *text)
+{
+    /* A path in a log line must not forge lines, colours or terminal commands for whoever reads the log, nor
+     * fill it: escape what is not printable ASCII (and the escape character itself), and keep it short. */
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *)(text != NULL ? text : "");
+    size_t n = 0;
+    for (; *p != '\0'; p++) {
+        int plain = *p >= 0x20 && *p < 0x7f && *p != '\\';
+        if (n + (plain ? 1 : 4) > SSPR_LOG_SHOWN)
+            break;
+        if (plain) {
+            out[n++] = (char)*p;
+        } else {
+            out[n++] = '\\';
+            out[n++] = 'x';
+            out[n++] = hex[*p >> 4];
+            out[n++] = hex[*p & 15];
+        }
+    }
+    if (*p != '\0')
+        memcpy(out + n, "\xe2\x80\xa6", sizeof "\xe2\x80\xa6"); /* U+2026: there was more */
+    else
+        out[n] = '\0';
+    return out;
+}

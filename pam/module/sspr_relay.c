@@ -168,9 +168,8 @@ int sspr_relay(pam_handle_t *pamh, int flags, const struct sspr_options *options
     struct relay_buffers *b = calloc(1, sizeof *b);
     if (b == NULL)
         return PAM_IGNORE;
-    struct sigaction saved_sigchld;
     struct sspr_helper helper;
-    if (sspr_helper_start(pamh, options, &helper, &saved_sigchld) != 0) {
+    if (sspr_helper_start(pamh, options, &helper) != 0) {
         free(b);
         return PAM_IGNORE;
     }
