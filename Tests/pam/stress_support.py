@@ -105,6 +105,22 @@ def leftovers(etc):
 
 # ---------------------------------------------------------------------------------------------- PAM driver
 
+def children_of(pid):
+    """The pids whose parent is `pid`."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            pids.append(int(entry))
+    return pids
+
+
 class PamRun:
     """One pam_driver process that the test steps prompt by prompt (unlike Sandbox.pam, which runs to the end),
     so two runs can be brought to the same point and released together, or killed at a chosen moment.
@@ -213,19 +229,10 @@ class PamRun:
         return self.results
 
     def helper_pids(self):
-        """The reset helpers this run's PAM application started (its child processes)."""
-        pids = []
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == self.proc.pid:
-                pids.append(int(entry))
-        return pids
+        """The reset helpers this run's PAM application started. The module's child is not the helper: it starts
+        the helper and waits for it, so that the host never sees a SIGCHLD of the module's; the helper is its
+        child."""
+        return [helper for waiter in children_of(self.proc.pid) for helper in children_of(waiter)]
 
     def kill_helper(self):
         """SIGKILL to the helper (as a crash or an OOM kill would): the host must survive it."""

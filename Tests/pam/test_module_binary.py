@@ -61,8 +61,8 @@ def test_linked_now_and_relro_without_nodelete():
 
 
 def test_starts_no_threads_and_installs_no_signal_handler():
-    # Neither pthread_create nor signal/sigaction-with-a-handler appear among the module's imports: the only
-    # sigaction calls set SIG_DFL around our child's wait and put the host's disposition back.
+    # Neither pthread_create nor signal() appear among the module's imports: sigaction is called only in the
+    # module's own child processes, never on the host's dispositions (docs/reset-protocol.md, "Transport").
     imports = run("nm", "-D", "--undefined-only", MODULE_FILE)
     assert "pthread_create" not in imports and " signal" not in imports
 

@@ -48,7 +48,7 @@ def stripped_module(tmp_path_factory):
 def valgrind(box, supp, service, user, cycles, reply):
     stdin = ("" if reply is None else f"R {reply.encode().hex()}\n") * cycles
     t0 = time.monotonic()
-    r = subprocess.run(["valgrind", "--error-exitcode=99", "--leak-check=full", "--show-leak-kinds=all",
+    r = subprocess.run(["valgrind", "--error-exitcode=99", "--child-silent-after-fork=yes", "--leak-check=full", "--show-leak-kinds=all",
                         "--errors-for-leak-kinds=definite,indirect,possible", f"--suppressions={supp}",
                         str(box.driver), str(box.confdir), service, user, "--cycles", str(cycles)],
                        input=stdin.encode(), capture_output=True, timeout=600)
