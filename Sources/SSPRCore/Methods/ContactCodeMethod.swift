@@ -66,11 +66,18 @@ public struct ContactCodeMethod {
         public let destination: String
     }
 
+    /// What was typed without spaces and dashes, when it is a sent code's six digits; nil otherwise (then it
+    /// cannot be a proof at all: `ProofShape`).
+    static func codeDigits(_ typed: SecretBytes) -> SecretBytes? {
+        let code = SecretBytes(typed.bytes.filter { $0 != 0x20 && $0 != 0x2d })
+        guard code.count == ContactCodeMethod.digits, code.bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return code
+    }
+
     /// The unexpired, unused code of this kind equal to `typed`, or nil; nothing is spent (`OneTimeRow.spend`).
     /// For login codes the destination must still be the registered one.
     public func match(user: String, kind: MethodKind, purpose: Purpose, typed: SecretBytes, now: Int64) throws(SSPRError) -> Match? {
-        let candidate = SecretBytes(typed.bytes.filter { $0 != 0x20 && $0 != 0x2d })
-        guard candidate.count == ContactCodeMethod.digits, candidate.bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        guard let candidate = ContactCodeMethod.codeDigits(typed) else { return nil }
         let registered = purpose == .login ? try destination(user: user, kind: kind) : nil
         let rows = try store.query("""
             SELECT id, code_hash, destination FROM sent_codes

@@ -12,9 +12,9 @@ enum ProofShape {
     static func canBe(_ proof: Proof, of method: MethodKind, offerReply: String) -> Bool {
         switch (method, proof) {
         case (.totp, .code(let code)):
-            return isDigits(code, count: TOTPMethod.digits, ignoring: [0x20])
+            return TOTPMethod.codeDigits(code) != nil
         case (.email, .code(let code)), (.sms, .code(let code)):
-            return isDigits(code, count: ContactCodeMethod.digits, ignoring: [0x20, 0x2d])
+            return ContactCodeMethod.codeDigits(code) != nil
         case (.recoveryCode, .code(let code)):
             return RandomCode.isWellFormed(code, length: RecoveryCodeMethod.codeLength)
         case (.tap, .code(let code)):
@@ -27,14 +27,5 @@ enum ProofShape {
              (.questions, .code):
             return false
         }
-    }
-
-    private static func isDigits(_ typed: SecretBytes, count: Int, ignoring: Set<UInt8>) -> Bool {
-        var n = 0
-        for b in typed.bytes where !ignoring.contains(b) {
-            guard b >= 0x30 && b <= 0x39 else { return false }
-            n += 1
-        }
-        return n == count
     }
 }

@@ -76,11 +76,18 @@ public struct TOTPMethod {
         return true
     }
 
+    /// What was typed without the spaces apps show in a code, when it is a code's six digits; nil otherwise (then
+    /// it cannot be a proof at all: `ProofShape`).
+    static func codeDigits(_ typed: SecretBytes) -> SecretBytes? {
+        let code = SecretBytes(typed.bytes.filter { $0 != UInt8(ascii: " ") })
+        guard code.count == digits, code.bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return code
+    }
+
     /// The time step within ±`window` of `now` whose code is `code`, or nil. Every candidate is computed and
     /// compared, so the time does not depend on which step matched.
     public static func matchingStep(secret: SecretBytes, code: SecretBytes, now: Int64) -> Int64? {
-        let typed = SecretBytes(code.bytes.filter { $0 != UInt8(ascii: " ") })
-        guard typed.count == digits, typed.bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        guard let typed = codeDigits(code) else { return nil }
         let current = now / step
         var matched: Int64? = nil
         for candidate in (current - window)...(current + window) {
