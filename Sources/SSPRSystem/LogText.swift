@@ -17,29 +17,28 @@ public enum LogText {
         var shown = 0
         var i = 0
         while i < bytes.count {
-            let b = bytes[i]
-            let length = b < 0x80 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1
-            var piece: String
-            if b >= 0x20 && b < 0x7f && b != 0x5c {
-                piece = String(UnicodeScalar(b))
-            } else if b >= 0xc0, i + length <= bytes.count,
-                      let scalar = String(validating: bytes[i..<(i + length)], as: UTF8.self)?.unicodeScalars.first,
-                      !(0x80...0x9f).contains(scalar.value), scalar.properties.generalCategory != .format {
-                piece = String(scalar)
-            } else {
-                piece = hex(b)
-                if shown + piece.utf8.count > limit { return out + "…" }
-                out += piece
-                shown += piece.utf8.count
-                i += 1
-                continue
-            }
+            let (piece, used) = next(bytes, at: i)
             if shown + piece.utf8.count > limit { return out + "…" }
             out += piece
             shown += piece.utf8.count
-            i += b < 0x80 ? 1 : length
+            i += used
         }
         return out
+    }
+
+    /// The text for the byte or character at `i`, and how many bytes it took: printable ASCII as it is, a valid
+    /// character that is neither a C1 control nor a format character (bidirectional overrides) as it is, any
+    /// other byte as `\xNN`.
+    private static func next(_ bytes: [UInt8], at i: Int) -> (String, Int) {
+        let b = bytes[i]
+        if b >= 0x20 && b < 0x7f && b != 0x5c { return (String(UnicodeScalar(b)), 1) }
+        let length = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1
+        if length > 1, i + length <= bytes.count,
+           let scalar = String(validating: bytes[i..<(i + length)], as: UTF8.self)?.unicodeScalars.first,
+           !(0x80...0x9f).contains(scalar.value), scalar.properties.generalCategory != .format {
+            return (String(scalar), length)
+        }
+        return (hex(b), 1)
     }
 
     private static func hex(_ b: UInt8) -> String {
