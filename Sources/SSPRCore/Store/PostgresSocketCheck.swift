@@ -12,8 +12,10 @@ public struct PostgresSocketCheck: Sendable {
     /// The server's OS user: the URI's `requirepeer=`, else `postgres` (Debian's server user).
     public let serverUser: String
     public static let defaultServerUser = "postgres"
+    let info: PostgresConnectionInfo
 
     public init(info: PostgresConnectionInfo) {
+        self.info = info
         let named = info.effective["requirepeer"] ?? ""
         serverUser = named.isEmpty ? PostgresSocketCheck.defaultServerUser : named
     }
@@ -21,7 +23,7 @@ public struct PostgresSocketCheck: Sendable {
     /// Checks every socket host of `info`: abstract names are refused; a socket directory must be a real
     /// directory owned by root or the server user, not writable by others, and group-writable only for root's
     /// or the server user's group; a socket already there must belong to one of them too.
-    public func check(_ info: PostgresConnectionInfo) throws(SSPRError) {
+    public func check() throws(SSPRError) {
         let server = NameService.user(named: serverUser)
         let owners = Set<UInt32>([0] + (server.map { [$0.uid] } ?? []))
         let groups = Set<UInt32>([0] + (server.map { [$0.gid] } ?? []))
@@ -36,7 +38,7 @@ public struct PostgresSocketCheck: Sendable {
                 throw .storeUnreachable("store socket directory \(host): \(error)")
             }
             guard let directory else { throw .storeUnreachable("store is not reachable: socket directory \(host) does not exist") }
-            if let problem = problem(directory, kind: .directory, owners: owners, groups: groups) {
+            if let problem = problem(directory, owners: owners, groups: groups) {
                 throw .storeUnavailable("store socket directory \(host) \(problem)")
             }
             let port = index < ports.count && !ports[index].isEmpty ? ports[index] : (ports.last.flatMap { $0.isEmpty ? nil : $0 } ?? "5432")
@@ -47,8 +49,9 @@ public struct PostgresSocketCheck: Sendable {
         }
     }
 
-    private func problem(_ status: FileStatus, kind: FileStatus.Kind, owners: Set<UInt32>, groups: Set<UInt32>) -> String? {
-        if status.kind != kind { return "is not a directory (a symbolic link is not followed)" }
+    /// Why a socket directory could let others serve the store, or nil.
+    private func problem(_ status: FileStatus, owners: Set<UInt32>, groups: Set<UInt32>) -> String? {
+        if status.kind != .directory { return "is not a directory (a symbolic link is not followed)" }
         if !owners.contains(status.owner) { return "is not owned by root or \(serverUser)" }
         if status.mode & 0o002 != 0 { return "is writable by others (anyone could serve a store there)" }
         if status.mode & 0o020 != 0 && !groups.contains(status.group) {

@@ -12,7 +12,8 @@ import SSPRSystem
 /// (`PostgresSocketCheck`). A `service=` is refused: libpq reads the service file only when it connects, after
 /// these checks, so what it names could never be checked.
 public enum PostgresStoreSetup {
-    public static func check(uri: String) throws(SSPRError) -> PostgresConnectionInfo {
+    /// The parsed URI and who must serve it (the socket check's server user), once every check passed.
+    public static func check(uri: String) throws(SSPRError) -> PostgresSocketCheck {
         let info: PostgresConnectionInfo
         do { info = try PostgresConnectionInfo(uri: uri) } catch {
             throw .storeUnavailable("store URI cannot be parsed: \(error.message)")
@@ -28,15 +29,15 @@ public enum PostgresStoreSetup {
         }
         for (key, path) in info.credentialFiles { try checkFile(path, key: key, closedToOthers: true) }
         for (key, path) in info.trustFiles { try checkFile(path, key: key, closedToOthers: false) }
-        try PostgresSocketCheck(info: info).check(info)
-        return info
+        let sockets = PostgresSocketCheck(info: info)
+        try sockets.check()
+        return sockets
     }
 
     public static func connect(uri: String, timeoutMilliseconds: Int) throws(SSPRError) -> PostgresDatabase {
-        let info = try check(uri: uri)
         // On a unix socket the server process must run as the server user (libpq checks it with SO_PEERCRED
         // before sending anything); over TCP libpq ignores requirepeer and TLS proves the server instead.
-        let serverUser = PostgresSocketCheck(info: info).serverUser
+        let serverUser = try check(uri: uri).serverUser
         do { return try PostgresDatabase(uri: uri, timeoutMilliseconds: timeoutMilliseconds, requirePeer: serverUser) } catch {
             throw .storeUnreachable("store \(uri) is not reachable: \(error.message)")
         }
