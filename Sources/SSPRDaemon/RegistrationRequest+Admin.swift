@@ -133,13 +133,7 @@ extension Request {
         let kind = try method()
         let proof: Proof
         if kind == .questions {
-            guard let items = parameters["answers"]?.array, items.count <= 5 else { throw RegistrationFailure.invalid("answers", "a list of {id, answer}") }
-            proof = .answers(try items.map { item in
-                guard let o = item.object, let id = o["id"]?.string, let a = o["answer"]?.string, a.utf8.count <= 512 else {
-                    throw RegistrationFailure.invalid("answers", "each answer is {id, answer}")
-                }
-                return QuestionsMethod.Answer(questionID: id, answer: SecretBytes(copying: a))
-            })
+            proof = .answers(try answers())
         } else {
             guard let code = try string("code", maximum: 64) else { throw RegistrationFailure.invalid("code", "missing") }
             proof = .code(SecretBytes(copying: code))

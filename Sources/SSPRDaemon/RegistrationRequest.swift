@@ -77,6 +77,18 @@ struct Request {
         throw RegistrationFailure(.proofRequired, ["methods": .array(registered.map { .string($0.rawValue) })])
     }
 
+    /// The `answers` parameter: at most five {id, answer}, each answer at most 512 bytes. `list` says what the
+    /// list must be when it is not one.
+    func answers(list: String = "a list of {id, answer}") throws -> [QuestionsMethod.Answer] {
+        guard let items = parameters["answers"]?.array, items.count <= 5 else { throw RegistrationFailure.invalid("answers", list) }
+        return try items.map { item -> QuestionsMethod.Answer in
+            guard let o = item.object, let id = o["id"]?.string, let a = o["answer"]?.string, a.utf8.count <= 512 else {
+                throw RegistrationFailure.invalid("answers", "each answer is {id, answer}")
+            }
+            return QuestionsMethod.Answer(questionID: id, answer: SecretBytes(copying: a))
+        }
+    }
+
     func requireAllowed(_ kind: MethodKind) throws {
         guard policy.allows(kind) else { throw RegistrationFailure(.notAllowedByPolicy, ["method": .string(kind.rawValue)]) }
     }
@@ -160,15 +172,7 @@ struct Request {
         let user = try target(mutating: true)
         try requireAllowed(.questions)
         try requireFreshProof(user)
-        guard let items = parameters["answers"]?.array, items.count <= 5 else { throw RegistrationFailure.invalid("answers", "a list of 3 to 5 {id, answer}") }
-        var answers: [QuestionsMethod.Answer] = []
-        for item in items {
-            guard let object = item.object, let id = object["id"]?.string, let answer = object["answer"]?.string,
-                  answer.utf8.count <= 512 else {
-                throw RegistrationFailure.invalid("answers", "each answer is {id, answer}")
-            }
-            answers.append(.init(questionID: id, answer: SecretBytes(copying: answer)))
-        }
+        let answers = try self.answers(list: "a list of 3 to 5 {id, answer}")
         try engine.enrollQuestions(user: user, answers: answers, catalogue: service.catalogue, context: context)
         return [:]
     }
@@ -262,14 +266,7 @@ struct Request {
         let outcome: ProofOutcome
         switch kind {
         case .questions:
-            guard let items = parameters["answers"]?.array, items.count <= 5 else { throw RegistrationFailure.invalid("answers", "a list of {id, answer}") }
-            let answers = try items.map { item -> QuestionsMethod.Answer in
-                guard let o = item.object, let id = o["id"]?.string, let a = o["answer"]?.string, a.utf8.count <= 512 else {
-                    throw RegistrationFailure.invalid("answers", "each answer is {id, answer}")
-                }
-                return QuestionsMethod.Answer(questionID: id, answer: SecretBytes(copying: a))
-            }
-            outcome = try engine.verify(user: user, method: kind, proof: .answers(answers), context: context)
+            outcome = try engine.verify(user: user, method: kind, proof: .answers(try answers()), context: context)
         case .email, .sms:
             guard let code = try string("code", maximum: 16) else { throw RegistrationFailure(.invalidCode) }
             outcome = try engine.proveContact(user: user, kind: kind, code: SecretBytes(copying: code), context: context)

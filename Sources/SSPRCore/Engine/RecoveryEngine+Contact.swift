@@ -80,8 +80,6 @@ extension RecoveryEngine {
         return destination
     }
 
-    /// Registration, step 2: the code the user typed back. Counted toward lockout like any proof; on success
-    /// the address the code went to (from the store) becomes the user's method.
     /// A code sent to the user's registered address or number (`beginContactRegistration` with that destination),
     /// as the proof that lets the user change their methods: counted toward lockout, spent, registers nothing.
     public func proveContact(user: String, kind: MethodKind, code: SecretBytes, context: AuditContext) throws(SSPRError) -> ProofOutcome {
@@ -93,6 +91,8 @@ extension RecoveryEngine {
         }
     }
 
+    /// Registration, step 2: the code the user typed back. Counted toward lockout like any proof; on success
+    /// the address the code went to (from the store) becomes the user's method.
     public func confirmContactRegistration(user: String, kind: MethodKind, code: SecretBytes, context: AuditContext) throws(SSPRError) -> ProofOutcome {
         let t = now
         var verified: String? = nil
