@@ -478,16 +478,22 @@ class LosingProxy:
         self.listener.close()
 
 
-def test_a_lost_answer_to_the_write_is_checked_before_anything_is_given_back(sandbox, slapd, tmp_path):
-    """The write reaches slapd, its answer never comes back: sspr binds with the new password, finds it is the
-    password now, and the reset completes (the code spent, the reset audited), instead of "nothing changed"."""
-    proxy = LosingProxy(tmp_path, str(slapd.socket))
+def reset_losing_the_answer(sandbox, slapd, directory, refuse_after=False):
+    """A reset with a code whose Password Modify answer the proxy drops; returns (proxy, transcript, results)."""
+    proxy = LosingProxy(directory, str(slapd.socket), refuse_after=refuse_after)
     try:
         use_directory(sandbox, slapd, uri=proxy.uri)
         codes = enrol_codes(sandbox, "alice")
         transcript, results = reset(sandbox, codes[0], PASSWORD)
     finally:
         proxy.close()
+    return proxy, transcript, results
+
+
+def test_a_lost_answer_to_the_write_is_checked_before_anything_is_given_back(sandbox, slapd, tmp_path):
+    """The write reaches slapd, its answer never comes back: sspr binds with the new password, finds it is the
+    password now, and the reset completes (the code spent, the reset audited), instead of "nothing changed"."""
+    proxy, transcript, results = reset_losing_the_answer(sandbox, slapd, tmp_path)
     assert proxy.lost.is_set(), "the proxy saw the write"
     assert results["authenticate"] == PAM_SUCCESS, transcript
     assert ("INFO", "Your password has been reset.") in transcript
@@ -499,13 +505,8 @@ def test_a_lost_answer_to_the_write_is_checked_before_anything_is_given_back(san
 def test_a_lost_answer_that_cannot_be_checked_says_the_password_may_have_changed(sandbox, slapd, tmp_path):
     """The answer is lost and the directory cannot be asked again: the user hears the password may have changed,
     the code stays spent, and the reset is audited (result unknown) with its notice queued."""
-    proxy = LosingProxy(tmp_path, str(slapd.socket), refuse_after=True)
-    try:
-        use_directory(sandbox, slapd, uri=proxy.uri)
-        codes = enrol_codes(sandbox, "alice")
-        transcript, results = reset(sandbox, codes[0], PASSWORD)
-    finally:
-        proxy.close()
+    proxy, transcript, results = reset_losing_the_answer(sandbox, slapd, tmp_path, refuse_after=True)
+    assert proxy.lost.is_set(), "the proxy saw the write"
     assert results["authenticate"] != PAM_SUCCESS
     assert errors(transcript)[0].startswith("Your password may have been changed"), transcript
     assert "Your password could not be changed. Nothing was changed; try again later." not in errors(transcript)

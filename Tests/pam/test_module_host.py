@@ -21,21 +21,14 @@ import pytest
 from conftest import MODULE
 from stress_support import (OFFER, PAM_AUTH_ERR, PAM_PERM_DENIED, PAM_SUCCESS, PamRun, enrol_codes, hash_of,
                             required_stack, verify)
-from test_helper_process import SYSLOG_SHIM
+from test_helper_process import syslog_shim  # noqa: F401  (the fixture)
+from test_lock_screen import as_user
 
 ALICE, BOB = 1001, 1002
 NEW = "Host-kept-Pw-42x"
 CODE = "Recovery code: "
 # The driver's own child exits 0.3 s after the first conversation message: the offer is answered later.
 ANSWER_AFTER = 1.0
-
-
-@pytest.fixture(scope="module")
-def syslog_shim(tmp_path_factory):
-    d = tmp_path_factory.mktemp("hostshim")
-    (d / "shim.c").write_text(SYSLOG_SHIM)
-    subprocess.run(["gcc", "-shared", "-fPIC", "-O1", "-o", str(d / "shim.so"), str(d / "shim.c")], check=True)
-    return d / "shim.so"
 
 
 def log_env(box, shim):
@@ -47,10 +40,6 @@ def log_env(box, shim):
     log.touch()
     os.chmod(log, 0o666)
     return dict(os.environ, LD_PRELOAD=str(preload), SYSLOG_FILE=str(log)), log
-
-
-def as_user(uid):
-    return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--"]
 
 
 # ------------------------------------------------------------------------------------------------- SIGCHLD
@@ -247,7 +236,7 @@ def test_a_reset_socket_not_served_by_root_is_not_believed(sandbox, syslog_shim)
     script = box.root / "fake_server.py"
     script.write_text(FAKE_SERVER)
     os.chmod(script, 0o644)
-    server = subprocess.Popen([*as_user(BOB), "python3", str(script), str(path)], stdout=subprocess.PIPE)
+    server = subprocess.Popen([*as_user(BOB), "/usr/bin/python3", str(script), str(path)], stdout=subprocess.PIPE)
     try:
         assert server.stdout.readline() == b"ready\n"
         locker_stack(box, f"socket={path} helper_timeout=5")

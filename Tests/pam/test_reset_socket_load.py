@@ -6,13 +6,14 @@ module and `ssprd --reset-socket`. The server accepts every connection at once (
 runs at most four resets per uid and refuses the rest unanswered, and a helper whose caller says nothing ends
 after a few seconds."""
 import subprocess
-import sys
 import time
 
 from stress_support import OFFER, PAM_SUCCESS, PamRun, enrol_codes, hash_of, verify
 from test_lock_screen import ALICE, as_user, locker  # noqa: F401  (the fixture)
 
 GINA = 1007
+# Debian's interpreter for the processes run as a user: nothing they need may live under /root or the checkout.
+PYTHON = "/usr/bin/python3"
 NEW = "Locker-reset-Pw9x"
 
 HOLDER = r'''
@@ -57,7 +58,7 @@ def test_a_user_holding_hundreds_of_connections_does_not_starve_another_users_lo
     box = locker
     codes = enrol_codes(box, "alice")
     socket_path = box.root / "run/sspr/reset.sock"
-    holder = subprocess.Popen([*as_user(GINA), sys.executable, "-c", HOLDER, str(socket_path), "300", "120"],
+    holder = subprocess.Popen([*as_user(GINA), PYTHON, "-c", HOLDER, str(socket_path), "300", "120"],
                               stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "holding", "the holder opened its 300 connections"
@@ -90,7 +91,7 @@ print("closed" if closed else "data", round(time.monotonic() - start, 1))
 
 def test_a_user_peer_that_says_nothing_is_let_go_within_seconds(locker):
     """The helper gives a user peer a few seconds for its request, not the 30 a root caller gets."""
-    out = subprocess.run([*as_user(ALICE), sys.executable, "-c", SILENT, str(locker.root / "run/sspr/reset.sock")],
+    out = subprocess.run([*as_user(ALICE), PYTHON, "-c", SILENT, str(locker.root / "run/sspr/reset.sock")],
                          capture_output=True, text=True, timeout=180).stdout.split()
     assert out[0] == "closed"
     assert float(out[1]) < 25, "let go by the user-peer deadline (5 s), not the root caller's (30 s)"
@@ -108,7 +109,7 @@ def test_helpers_started_per_connection_count_themselves_as_under_systemd(sandbo
     listener.bind(str(path))
     os.chmod(path, 0o666)
     listener.listen(16)
-    clients = subprocess.Popen([*as_user(ALICE), sys.executable, "-c",
+    clients = subprocess.Popen([*as_user(ALICE), PYTHON, "-c",
                                 "import socket,sys,time\n"
                                 "c=[socket.socket(socket.AF_UNIX) for _ in range(5)]\n"
                                 "[s.connect(sys.argv[1]) for s in c]\nprint('connected',flush=True)\ntime.sleep(60)\n",
