@@ -2,6 +2,7 @@
 # SPDX-FileCopyrightText: 2026 The sspr authors
 """Fixtures for driving pam_sspr.so through the real libpam (pam_start_confdir, private service directory,
 sandbox root). Nothing here touches the host's /etc."""
+import atexit
 import warnings
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -20,8 +21,18 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "Tests" / "Fixtures"
 BIN = Path(os.environ.get("SSPR_BIN") or (REPO / ".build" / "release")).resolve()
+# What processes run as an unprivileged user (screen lockers) load or execute: the module and the PAM driver are
+# copied here, where any uid can reach them. The checkout may sit under a 0700 directory (a clone under /root),
+# and pytest's own temporary directories are 0700 too.
+SHARED = Path(tempfile.mkdtemp(prefix="sspr-test-shared-"))
+os.chmod(SHARED, 0o755)
+atexit.register(shutil.rmtree, SHARED, True)
 # The C module (make module) and the reset helper it starts (helper=PATH: the build, not /usr/libexec).
-MODULE_FILE = Path(os.environ.get("SSPR_MODULE") or (REPO / ".build" / "pam" / "pam_sspr.so")).resolve()
+BUILT_MODULE = Path(os.environ.get("SSPR_MODULE") or (REPO / ".build" / "pam" / "pam_sspr.so")).resolve()
+MODULE_FILE = SHARED / "pam_sspr.so"
+if BUILT_MODULE.exists():
+    shutil.copyfile(BUILT_MODULE, MODULE_FILE)
+    os.chmod(MODULE_FILE, 0o644)
 HELPER = BIN / "sspr-reset"
 # How a stack line names the module: the file and the helper to start.
 MODULE = f"{MODULE_FILE} helper={HELPER}"
@@ -96,9 +107,10 @@ def huge(count, byte=0x61):
 
 
 @pytest.fixture(scope="session")
-def driver(tmp_path_factory):
-    out = tmp_path_factory.mktemp("driver") / "pam_driver"
+def driver():
+    out = SHARED / "pam_driver"
     subprocess.run(["gcc", "-O1", "-o", str(out), str(Path(__file__).with_name("pam_driver.c")), "-lpam"], check=True)
+    os.chmod(out, 0o755)
     return out
 
 
