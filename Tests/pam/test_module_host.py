@@ -139,7 +139,7 @@ def test_a_helper_the_module_gives_up_on_is_gone_when_pam_authenticate_returns(s
 # ------------------------------------------------------------------------------------------------- reset socket
 
 def locker_stack(box, args):
-    """The SPEC stack for a screen locker's service, readable by the unprivileged caller."""
+    """The stack README "Using it" shows, for a screen locker's service, readable by the unprivileged caller."""
     box.stack(service="kde", args=args, session=False)
     os.chmod(box.root / "pam.d", 0o755)
 
